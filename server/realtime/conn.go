@@ -1,0 +1,168 @@
+package realtime
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"cometterm/chat"
+)
+
+// conn is one socket. The HTTP handler goroutine reads (serve), writeLoop
+// writes; both end when the socket does.
+type conn struct {
+	hub *Hub
+	ws  *websocket.Conn
+
+	// ctx is cancelled to cut the socket hard: a Read or Write in progress
+	// under it closes the TCP connection at once.
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	q          chan []byte
+	killed     chan struct{}
+	killOnce   sync.Once
+	code       websocket.StatusCode // written once, before killed is closed
+	reason     string
+	writerDone chan struct{}
+	idle       *time.Timer
+
+	// Set by authenticate before the conn is registered; read-only after.
+	uid    string
+	device string
+	user   chat.User
+	sub    subscription
+}
+
+func newConn(h *Hub, ws *websocket.Conn) *conn {
+	ctx, cancel := context.WithCancel(h.ctx)
+	c := &conn{
+		hub:        h,
+		ws:         ws,
+		ctx:        ctx,
+		cancel:     cancel,
+		q:          make(chan []byte, h.opts.SendQueue),
+		killed:     make(chan struct{}),
+		writerDone: make(chan struct{}),
+	}
+	c.idle = time.AfterFunc(h.opts.IdleTimeout, func() {
+		c.kill(websocket.StatusPolicyViolation, "idle timeout")
+	})
+	return c
+}
+
+// send queues a frame without ever blocking; a full queue means the peer
+// cannot keep up, and it is disconnected rather than buffered without end.
+func (c *conn) send(frame []byte) {
+	select {
+	case c.q <- frame:
+	default:
+		c.kill(websocket.StatusPolicyViolation, "slow consumer")
+	}
+}
+
+// kill asks the writer to close the socket with code and reason. Only the
+// first call counts; it never blocks.
+func (c *conn) kill(code websocket.StatusCode, reason string) {
+	c.killOnce.Do(func() {
+		c.code, c.reason = code, reason
+		close(c.killed)
+	})
+}
+
+func (c *conn) isKilled() bool {
+	select {
+	case <-c.killed:
+		return true
+	default:
+		return false
+	}
+}
+
+func (c *conn) writeLoop() {
+	defer close(c.writerDone)
+	for {
+		// A kill wins over queued frames: a slow consumer is cut now.
+		select {
+		case <-c.killed:
+			c.closeSocket()
+			return
+		default:
+		}
+		select {
+		case <-c.killed:
+			c.closeSocket()
+			return
+		case frame := <-c.q:
+			if err := c.write(frame); err != nil {
+				c.hub.log.Debug("websocket write failed", "uid", c.uid, "device", c.device, "err", err)
+				c.kill(websocket.StatusGoingAway, "write failed")
+			}
+		}
+	}
+}
+
+func (c *conn) write(frame []byte) error {
+	ctx, cancel := context.WithTimeout(c.ctx, c.hub.opts.WriteTimeout)
+	defer cancel()
+	return c.ws.Write(ctx, websocket.MessageText, frame)
+}
+
+// closeSocket sends the close frame with the kill reason. A peer that does
+// not answer (or whose buffers are full) is cut hard after WriteTimeout,
+// so a close never takes longer than that.
+func (c *conn) closeSocket() {
+	stop := time.AfterFunc(c.hub.opts.WriteTimeout, c.cancel)
+	defer stop.Stop()
+	if err := c.ws.Close(c.code, c.reason); err != nil {
+		c.hub.log.Debug("websocket close", "uid", c.uid, "device", c.device, "err", err)
+	}
+}
+
+// serve runs on the HTTP handler goroutine: auth, then the read loop, then
+// cleanup once the writer is done too.
+func (c *conn) serve() {
+	defer func() {
+		c.idle.Stop()
+		c.kill(websocket.StatusNormalClosure, "")
+		<-c.writerDone
+		c.cancel()
+		c.hub.unregister(c)
+	}()
+	if !c.authenticate() {
+		return
+	}
+	if !c.hub.register(c) {
+		return
+	}
+	c.readLoop()
+}
+
+func (c *conn) readLoop() {
+	for {
+		typ, data, err := c.ws.Read(c.ctx)
+		if err != nil {
+			c.hub.log.Debug("websocket read ended", "uid", c.uid, "device", c.device, "err", err)
+			return
+		}
+		c.touch()
+		if typ != websocket.MessageText {
+			c.kill(websocket.StatusUnsupportedData, "text frames only")
+			return
+		}
+		c.handle(data)
+		if c.isKilled() {
+			return
+		}
+	}
+}
+
+// touch records inbound traffic for the idle timeout.
+func (c *conn) touch() { c.idle.Reset(c.hub.opts.IdleTimeout) }
+
+// dirCtx bounds a Directory call made for this connection.
+func (c *conn) dirCtx() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(c.ctx, c.hub.opts.DirectoryTimeout)
+}

@@ -1,0 +1,200 @@
+package realtime
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+)
+
+// Hub owns every WebSocket connection of the app.
+type Hub struct {
+	dir  Directory
+	opts Options
+	log  *slog.Logger
+
+	// ctx is cancelled by Close after the grace period: it cuts every
+	// socket that has not closed politely.
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	mu     sync.RWMutex
+	closed bool
+	conns  map[*conn]struct{}            // every live socket
+	users  map[string]map[*conn]struct{} // authenticated sockets by uid
+
+	// presenceMu orders online/offline transitions and their fan-out, so
+	// a subscriber never sees "offline" overtake the "online" before it.
+	presenceMu sync.Mutex
+}
+
+// New returns a hub that answers to app opts.AppID and trusts JWTs signed
+// with opts.JWTSecret.
+func New(dir Directory, opts Options) *Hub {
+	opts = opts.withDefaults()
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Hub{
+		dir:    dir,
+		opts:   opts,
+		log:    opts.Logger.With("component", "realtime"),
+		ctx:    ctx,
+		cancel: cancel,
+		conns:  make(map[*conn]struct{}),
+		users:  make(map[string]map[*conn]struct{}),
+	}
+}
+
+// ServeHTTP upgrades the request and serves the socket until it closes.
+func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.mu.Lock()
+	if h.closed {
+		h.mu.Unlock()
+		http.Error(w, "server shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	h.wg.Add(1)
+	h.mu.Unlock()
+	defer h.wg.Done()
+
+	var c *conn
+	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{
+		// The SDK runs in browsers on any origin; the JWT is the credential.
+		InsecureSkipVerify: true,
+		// A protocol-level ping is traffic too.
+		OnPingReceived: func(context.Context, []byte) bool {
+			c.touch()
+			return true
+		},
+	})
+	if err != nil {
+		h.log.Debug("websocket accept failed", "remote", r.RemoteAddr, "err", err)
+		return
+	}
+	ws.SetReadLimit(h.opts.ReadLimit)
+	c = newConn(h, ws)
+
+	h.mu.Lock()
+	if h.closed {
+		h.mu.Unlock()
+		c.idle.Stop()
+		c.cancel()
+		_ = ws.Close(websocket.StatusGoingAway, "server shutting down")
+		return
+	}
+	h.conns[c] = struct{}{}
+	h.wg.Add(1)
+	h.mu.Unlock()
+
+	go func() {
+		defer h.wg.Done()
+		c.writeLoop()
+	}()
+	c.serve()
+}
+
+// Online reports whether uid has at least one authenticated socket.
+func (h *Hub) Online(uid string) bool {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return len(h.users[uid]) > 0
+}
+
+// CloseUser closes every socket of uid (logout, token flush, deactivation).
+func (h *Hub) CloseUser(uid, reason string) {
+	reason = clip(reason, maxReason)
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	for c := range h.users[uid] {
+		c.kill(websocket.StatusPolicyViolation, reason)
+	}
+}
+
+// Close closes every connection (politely, then hard after WriteTimeout)
+// and returns once every goroutine of the hub has ended.
+func (h *Hub) Close() error {
+	h.mu.Lock()
+	if h.closed {
+		h.mu.Unlock()
+		return nil
+	}
+	h.closed = true
+	all := make([]*conn, 0, len(h.conns))
+	for c := range h.conns {
+		all = append(all, c)
+	}
+	h.mu.Unlock()
+
+	for _, c := range all {
+		c.kill(websocket.StatusGoingAway, "server shutting down")
+	}
+	done := make(chan struct{})
+	go func() {
+		h.wg.Wait()
+		close(done)
+	}()
+	// Every close is bounded by WriteTimeout (closeSocket); the cancel is
+	// the backstop for a socket still stuck in a read.
+	grace := time.NewTimer(h.opts.WriteTimeout)
+	defer grace.Stop()
+	select {
+	case <-done:
+	case <-grace.C:
+		h.cancel()
+		<-done
+	}
+	h.cancel()
+	return nil
+}
+
+// register makes an authenticated conn reachable and announces the user
+// online if it is their first device.
+func (h *Hub) register(c *conn) bool {
+	h.presenceMu.Lock()
+	defer h.presenceMu.Unlock()
+	h.mu.Lock()
+	if h.closed {
+		h.mu.Unlock()
+		return false
+	}
+	set := h.users[c.uid]
+	if set == nil {
+		set = make(map[*conn]struct{})
+		h.users[c.uid] = set
+	}
+	first := len(set) == 0
+	set[c] = struct{}{}
+	online := len(h.users)
+	h.mu.Unlock()
+	if first {
+		h.announcePresence(c, true, online)
+	}
+	return true
+}
+
+// unregister forgets c and, when it was the user's last device, records
+// lastActiveAt and announces the user offline.
+func (h *Hub) unregister(c *conn) {
+	h.presenceMu.Lock()
+	defer h.presenceMu.Unlock()
+	h.mu.Lock()
+	delete(h.conns, c)
+	last := false
+	if set, ok := h.users[c.uid]; ok {
+		if _, mine := set[c]; mine {
+			delete(set, c)
+			if len(set) == 0 {
+				delete(h.users, c.uid)
+				last = true
+			}
+		}
+	}
+	online := len(h.users)
+	h.mu.Unlock()
+	if last {
+		h.announcePresence(c, false, online)
+	}
+}
