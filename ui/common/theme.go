@@ -25,6 +25,9 @@ type Theme struct {
 	Online, Offline, Receipt, ReceiptRead lipgloss.Style
 	// Messages.
 	Time, System, Edited, Deleted, Reaction, ThreadCount, DateSeparator, Mention, Link lipgloss.Style
+	// ReactionMine marks a reaction I added; Hint is the "new messages"
+	// badge and other short notices drawn over a pane.
+	ReactionMine, Hint lipgloss.Style
 	// Status bar, header, help.
 	StatusBar, StatusOK, StatusBad, StatusWarn, Header, HeaderDim, Typing, Error lipgloss.Style
 	// Scopes.
@@ -88,6 +91,8 @@ func NewTheme(isDark, noColor bool) *Theme {
 	t.Edited = fg(t.Muted)
 	t.Deleted = fg(t.Muted).Italic(true)
 	t.Reaction = fg(t.Text)
+	t.ReactionMine = fg(t.Accent).Bold(true)
+	t.Hint = t.Badge
 	t.ThreadCount = fg(t.Accent)
 	t.DateSeparator = fg(t.Muted)
 	t.Mention = fg(t.Accent).Bold(true)
