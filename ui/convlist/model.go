@@ -1,0 +1,397 @@
+// Package convlist is the conversation list: one row pair per
+// conversation, newest activity first, with a fuzzy filter.
+package convlist
+
+import (
+	"cmp"
+	"slices"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"github.com/sahilm/fuzzy"
+
+	"cometterm/chat"
+	"cometterm/ui/common"
+)
+
+// OpenMsg asks the root to open a conversation.
+type OpenMsg struct{ Conversation chat.Conversation }
+
+// Model is the conversation list.
+type Model struct {
+	c    *common.Common
+	keys KeyMap
+
+	all    []chat.Conversation // newest activity first
+	shown  []int               // indexes into all, after the filter
+	cursor int                 // index into shown
+	offset int                 // first visible row pair
+	active string              // the open conversation
+
+	filter    textinput.Model
+	filtering bool
+	focused   bool
+
+	width, height int
+}
+
+var _ common.Component = (*Model)(nil)
+
+// New builds an empty list.
+func New(c *common.Common) *Model {
+	ti := textinput.New()
+	ti.Prompt = "/ "
+	ti.Placeholder = "filter"
+	m := &Model{c: c, keys: DefaultKeyMap(), filter: ti}
+	m.SetTheme()
+	return m
+}
+
+// SetTheme restyles the filter input after a theme change.
+func (m *Model) SetTheme() {
+	st := textinput.DefaultStyles(m.c.Theme.IsDark)
+	m.filter.SetStyles(st)
+}
+
+// SetSize sets the list's outer size.
+func (m *Model) SetSize(w, h int) {
+	m.width, m.height = w, h
+	m.filter.SetWidth(max(1, w-3))
+	m.clamp()
+}
+
+// SetFocused tells the list whether it has the keyboard.
+func (m *Model) SetFocused(f bool) {
+	m.focused = f
+	if !f && m.filtering && m.filter.Value() == "" {
+		m.stopFilter()
+	}
+}
+
+// Filtering reports whether the filter input has the keyboard, so the root
+// leaves printable keys alone.
+func (m *Model) Filtering() bool { return m.filtering }
+
+// SetConversations replaces the whole list.
+func (m *Model) SetConversations(cs []chat.Conversation) {
+	m.all = slices.Clone(cs)
+	m.resort("")
+}
+
+// Upsert adds or replaces one conversation.
+func (m *Model) Upsert(c chat.Conversation) {
+	if i := m.index(c.ConversationID); i >= 0 {
+		m.all[i] = c
+	} else {
+		m.all = append(m.all, c)
+	}
+	m.resort(m.selectedID())
+}
+
+// Remove drops a conversation (left, kicked or banned from a group).
+func (m *Model) Remove(id string) {
+	if i := m.index(id); i >= 0 {
+		keep := m.selectedID()
+		m.all = slices.Delete(m.all, i, i+1)
+		m.resort(keep)
+	}
+}
+
+// Get returns a conversation by id.
+func (m *Model) Get(id string) (chat.Conversation, bool) {
+	if i := m.index(id); i >= 0 {
+		return m.all[i], true
+	}
+	return chat.Conversation{}, false
+}
+
+// Len is the number of conversations (before filtering).
+func (m *Model) Len() int { return len(m.all) }
+
+// ApplyMessage makes msg the conversation's latest message when it is
+// newer, and counts it as unread when asked. It reports false when the
+// conversation is not in the list yet.
+func (m *Model) ApplyMessage(msg chat.Message, unread bool) bool {
+	i := m.index(msg.ConversationID)
+	if i < 0 {
+		return false
+	}
+	c := &m.all[i]
+	if c.LastMessage == nil || c.LastMessage.ID <= msg.ID {
+		mm := msg
+		c.LastMessage = &mm
+		c.LatestMessageID = msg.ID
+	}
+	if msg.SentAt > c.UpdatedAt {
+		c.UpdatedAt = msg.SentAt
+	}
+	if unread {
+		c.UnreadMessageCount++
+	}
+	m.resort(m.selectedID())
+	return true
+}
+
+// ApplyEdit replaces the preview when the edited or deleted message is the
+// latest one.
+func (m *Model) ApplyEdit(msg chat.Message) {
+	if i := m.index(msg.ConversationID); i >= 0 {
+		if lm := m.all[i].LastMessage; lm != nil && lm.ID == msg.ID {
+			mm := msg
+			m.all[i].LastMessage = &mm
+		}
+	}
+}
+
+// ApplyReceipt moves the receipt mark of my latest message.
+func (m *Model) ApplyReceipt(r chat.Receipt) {
+	for i := range m.all {
+		lm := m.all[i].LastMessage
+		if lm == nil || lm.ID != r.MessageID {
+			continue
+		}
+		mm := *lm
+		switch r.Type {
+		case chat.ReceiptDelivered, chat.ReceiptDeliveredToAll:
+			mm.DeliveredAt = cmp.Or(mm.DeliveredAt, r.At)
+		case chat.ReceiptRead, chat.ReceiptReadByAll:
+			mm.DeliveredAt = cmp.Or(mm.DeliveredAt, r.At)
+			mm.ReadAt = cmp.Or(mm.ReadAt, r.At)
+		}
+		m.all[i].LastMessage = &mm
+	}
+}
+
+// SetUnread sets a conversation's unread count (0 once read).
+func (m *Model) SetUnread(id string, n int) {
+	if i := m.index(id); i >= 0 {
+		m.all[i].UnreadMessageCount = chat.Count(n)
+		if n == 0 {
+			m.all[i].UnreadMentionsCount = 0
+		}
+	}
+}
+
+// SetPresence updates a peer's presence dot.
+func (m *Model) SetPresence(uid string, online bool, at int64) {
+	for i := range m.all {
+		u := m.all[i].WithUser
+		if u == nil || u.UID != uid {
+			continue
+		}
+		uu := *u
+		uu.Status = chat.StatusOffline
+		if online {
+			uu.Status = chat.StatusOnline
+		}
+		if at != 0 {
+			uu.LastActiveAt = at
+		}
+		m.all[i].WithUser = &uu
+	}
+}
+
+// SetActive marks the open conversation and moves the cursor to it.
+func (m *Model) SetActive(id string) {
+	m.active = id
+	m.moveTo(id)
+}
+
+// Selected returns the conversation under the cursor.
+func (m *Model) Selected() (chat.Conversation, bool) {
+	if m.cursor < 0 || m.cursor >= len(m.shown) {
+		return chat.Conversation{}, false
+	}
+	return m.all[m.shown[m.cursor]], true
+}
+
+// Update handles keys while the list has focus.
+func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
+	kp, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		if m.filtering {
+			var cmd tea.Cmd
+			m.filter, cmd = m.filter.Update(msg)
+			return m, cmd
+		}
+		return m, nil
+	}
+	if m.filtering {
+		return m, m.updateFilter(kp)
+	}
+	switch {
+	case key.Matches(kp, m.keys.Up):
+		m.move(-1)
+	case key.Matches(kp, m.keys.Down):
+		m.move(1)
+	case key.Matches(kp, m.keys.Top):
+		m.move(-len(m.shown))
+	case key.Matches(kp, m.keys.Bottom):
+		m.move(len(m.shown))
+	case key.Matches(kp, m.keys.Filter):
+		m.filtering = true
+		return m, m.filter.Focus()
+	case key.Matches(kp, m.keys.ClearFilter):
+		if m.filter.Value() != "" {
+			m.stopFilter()
+		}
+	case key.Matches(kp, m.keys.Open):
+		return m, m.openSelected()
+	}
+	return m, nil
+}
+
+func (m *Model) updateFilter(kp tea.KeyPressMsg) tea.Cmd {
+	switch {
+	case key.Matches(kp, m.keys.ClearFilter):
+		m.stopFilter()
+		return nil
+	case key.Matches(kp, m.keys.Open):
+		m.filtering = false
+		m.filter.Blur()
+		return m.openSelected()
+	case kp.String() == "up" || kp.String() == "ctrl+p":
+		m.move(-1)
+		return nil
+	case kp.String() == "down" || kp.String() == "ctrl+n":
+		m.move(1)
+		return nil
+	}
+	var cmd tea.Cmd
+	before := m.filter.Value()
+	m.filter, cmd = m.filter.Update(kp)
+	if m.filter.Value() != before {
+		m.applyFilter()
+	}
+	return cmd
+}
+
+func (m *Model) stopFilter() {
+	keep := m.selectedID()
+	m.filtering = false
+	m.filter.Blur()
+	m.filter.SetValue("")
+	m.resort(keep)
+}
+
+func (m *Model) openSelected() tea.Cmd {
+	c, ok := m.Selected()
+	if !ok {
+		return nil
+	}
+	return func() tea.Msg { return OpenMsg{Conversation: c} }
+}
+
+// ClickRow opens the conversation drawn at row y of the list's view.
+func (m *Model) ClickRow(y int) tea.Cmd {
+	if y < 1 {
+		return nil
+	}
+	i := m.offset + (y-1)/2
+	if i >= len(m.shown) {
+		return nil
+	}
+	m.cursor = i
+	return m.openSelected()
+}
+
+// Scroll moves the cursor by n rows (mouse wheel).
+func (m *Model) Scroll(n int) { m.move(n) }
+
+func (m *Model) move(d int) {
+	m.cursor += d
+	m.clamp()
+}
+
+func (m *Model) moveTo(id string) {
+	for i, j := range m.shown {
+		if m.all[j].ConversationID == id {
+			m.cursor = i
+			break
+		}
+	}
+	m.clamp()
+}
+
+// visiblePairs is how many row pairs fit under the title line.
+func (m *Model) visiblePairs() int { return max(1, (m.height-1)/2) }
+
+func (m *Model) clamp() {
+	m.cursor = max(0, min(m.cursor, len(m.shown)-1))
+	vis := m.visiblePairs()
+	if m.cursor < m.offset {
+		m.offset = m.cursor
+	}
+	if m.cursor >= m.offset+vis {
+		m.offset = m.cursor - vis + 1
+	}
+	m.offset = max(0, min(m.offset, len(m.shown)-vis))
+}
+
+func (m *Model) index(id string) int {
+	return slices.IndexFunc(m.all, func(c chat.Conversation) bool { return c.ConversationID == id })
+}
+
+func (m *Model) selectedID() string {
+	if c, ok := m.Selected(); ok {
+		return c.ConversationID
+	}
+	return m.active
+}
+
+// activity orders conversations: the latest message, else the last update.
+func activity(c *chat.Conversation) int64 {
+	if c.LastMessage != nil && c.LastMessage.SentAt > c.UpdatedAt {
+		return c.LastMessage.SentAt
+	}
+	return c.UpdatedAt
+}
+
+// resort orders by activity, reapplies the filter and keeps the cursor on
+// the conversation keep.
+func (m *Model) resort(keep string) {
+	slices.SortStableFunc(m.all, func(a, b chat.Conversation) int {
+		if c := cmp.Compare(activity(&b), activity(&a)); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ConversationID, b.ConversationID)
+	})
+	m.applyFilter()
+	if keep != "" {
+		m.moveTo(keep)
+	}
+}
+
+type titles []chat.Conversation
+
+func (t titles) String(i int) string { return t[i].Title() }
+func (t titles) Len() int            { return len(t) }
+
+func (m *Model) applyFilter() {
+	m.shown = m.shown[:0]
+	if q := m.filter.Value(); q != "" {
+		for _, match := range fuzzy.FindFrom(q, titles(m.all)) {
+			m.shown = append(m.shown, match.Index)
+		}
+		m.cursor = 0
+	} else {
+		for i := range m.all {
+			m.shown = append(m.shown, i)
+		}
+	}
+	m.clamp()
+}
+
+// ShortHelp is the list's keys for the footer.
+func (m *Model) ShortHelp() []key.Binding {
+	if m.filtering {
+		return []key.Binding{m.keys.Open, m.keys.ClearFilter}
+	}
+	return []key.Binding{m.keys.Up, m.keys.Down, m.keys.Open, m.keys.Filter}
+}
+
+// FullHelp is the list's keys for the full help.
+func (m *Model) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{m.keys.Up, m.keys.Down, m.keys.Top, m.keys.Bottom}, {m.keys.Open, m.keys.Filter, m.keys.ClearFilter}}
+}

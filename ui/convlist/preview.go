@@ -1,0 +1,144 @@
+package convlist
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"cometterm/chat"
+)
+
+// mentionToken is CometChat's inline mention: <@uid:superhero2>.
+var mentionToken = regexp.MustCompile(`<@uid:([^>]+)>`)
+
+// ShowMentions replaces mention tokens with @Name, using the names the
+// message carries (falling back to the uid).
+func ShowMentions(text string, mentions map[string]chat.User) string {
+	if !strings.Contains(text, "<@uid:") {
+		return text
+	}
+	return mentionToken.ReplaceAllStringFunc(text, func(tok string) string {
+		uid := mentionToken.FindStringSubmatch(tok)[1]
+		if u, ok := mentions[uid]; ok && u.Name != "" {
+			return "@" + u.Name
+		}
+		return "@" + uid
+	})
+}
+
+// Preview is the one-line summary of a message shown under a conversation.
+// In groups, other people's messages are prefixed with the sender's name.
+func Preview(m *chat.Message, me string) string {
+	if m == nil {
+		return ""
+	}
+	body := summary(m)
+	if m.IsAction() || m.Sender == me || m.ReceiverType != chat.ReceiverGroup {
+		return body
+	}
+	return displayName(m.SenderUser(), m.Sender) + ": " + body
+}
+
+func summary(m *chat.Message) string {
+	switch {
+	case m.IsDeleted():
+		return "message deleted"
+	case m.IsAction():
+		return ActionText(m)
+	case m.Category == chat.CategoryCall:
+		return "call"
+	case m.Category == chat.CategoryCustom:
+		return "custom message"
+	}
+	switch m.Type {
+	case chat.TypeText:
+		text := ShowMentions(m.Data.Text, m.Data.Mentions)
+		return strings.Join(strings.Fields(text), " ")
+	case chat.TypeImage, chat.TypeVideo, chat.TypeAudio, chat.TypeFile:
+		return "[" + m.Type + "]"
+	}
+	return m.Type
+}
+
+// ActionText puts a group-member action message into words.
+func ActionText(m *chat.Message) string {
+	e := m.Data.Entities
+	by := entityName(e.By, m.Sender)
+	on := entityName(e.On, "someone")
+	switch m.Data.Action {
+	case chat.ActionJoined:
+		return by + " joined"
+	case chat.ActionLeft:
+		return by + " left"
+	case chat.ActionKicked:
+		return by + " kicked " + on
+	case chat.ActionBanned:
+		return by + " banned " + on
+	case chat.ActionUnbanned:
+		return by + " unbanned " + on
+	case chat.ActionAdded:
+		return by + " added " + on
+	case chat.ActionScopeChanged:
+		if x := m.Data.Extras; x != nil && x.Scope != nil {
+			return by + " made " + on + " " + article(string(x.Scope.New))
+		}
+		return by + " changed the scope of " + on
+	case chat.ActionEdited:
+		return by + " edited a message"
+	case chat.ActionDeleted:
+		return by + " deleted a message"
+	}
+	return m.Data.Action
+}
+
+func article(scope string) string {
+	if scope == string(chat.ScopeAdmin) {
+		return "an admin"
+	}
+	return "a " + scope
+}
+
+func entityName(e *chat.Entity, fallback string) string {
+	if e == nil {
+		return fallback
+	}
+	switch {
+	case e.User != nil:
+		return displayName(e.User, e.User.UID)
+	case e.Group != nil:
+		return e.Group.Name
+	}
+	return fallback
+}
+
+func displayName(u *chat.User, fallback string) string {
+	if u != nil && u.Name != "" {
+		return u.Name
+	}
+	return fallback
+}
+
+// RelativeTime is a compact age: now, 5m, 3h, 2d, then a date.
+func RelativeTime(now time.Time, unix int64, loc *time.Location) string {
+	if unix == 0 {
+		return ""
+	}
+	t := time.Unix(unix, 0)
+	d := now.Sub(t)
+	switch {
+	case d < time.Minute:
+		return "now"
+	case d < time.Hour:
+		return strconv.Itoa(int(d/time.Minute)) + "m"
+	case d < 24*time.Hour:
+		return strconv.Itoa(int(d/time.Hour)) + "h"
+	case d < 7*24*time.Hour:
+		return strconv.Itoa(int(d/(24*time.Hour))) + "d"
+	}
+	t = t.In(loc)
+	if t.Year() == now.In(loc).Year() {
+		return t.Format("Jan 2")
+	}
+	return t.Format("2006")
+}
