@@ -1,0 +1,311 @@
+package sdkcompat_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+// step bounds one SDK call or one expected listener callback. Generous:
+// the machine is small and shared, and a hang is what we are looking for.
+const step = 20 * time.Second
+
+// Seeded fixtures.
+const (
+	uidA      = "sdk-alice"
+	nameA     = "Alice Liddell"
+	uidB      = "sdk-bob"
+	nameB     = "Bob Marley"
+	guidPG    = "sdk-pg"
+	namePG    = "Password Group"
+	groupPass = "open sesame"
+)
+
+// TestOfficialSDKEndToEnd runs two users of CometChat's official JavaScript
+// SDK, each in its own Node process, against the real server over TLS:
+// login with UID and Auth Key, a text message with its sender, typing,
+// read receipts, message history, conversations, joining a password
+// group, logout.
+func TestOfficialSDKEndToEnd(t *testing.T) {
+	node := requireNode(t)
+	srv := startServer(t)
+
+	srv.rest(t, "POST", "/v3/users", "", map[string]any{"uid": uidA, "name": nameA})
+	srv.rest(t, "POST", "/v3/users", "", map[string]any{"uid": uidB, "name": nameB})
+	// A creates the group and so is its owner and a member.
+	srv.rest(t, "POST", "/v3/groups", uidA, map[string]any{
+		"guid": guidPG, "name": namePG, "type": "password", "password": groupPass,
+	})
+
+	a := startUser(t, node, "A", srv.caFile)
+	b := startUser(t, node, "B", srv.caFile)
+	for _, u := range []*sdkUser{a, b} {
+		u.do("init", map[string]any{"appId": srv.appID, "host": srv.clientHost()}, step)
+	}
+
+	// Login: UID + Auth Key, the SDK's auth_tokens → PUT /me → WebSocket.
+	login := func(u *sdkUser, uid, name string) {
+		t.Helper()
+		r := u.do("login", map[string]any{"uid": uid, "authKey": srv.authKey}, step)
+		if got := r.str("user", "uid"); got != uid {
+			t.Fatalf("%s: login returned uid %q, want %q", u.name, got, uid)
+		}
+		if got := r.str("user", "name"); got != name {
+			t.Fatalf("%s: login returned name %q, want %q", u.name, got, name)
+		}
+		u.waitEvent("onConnected", step, nil)
+	}
+	login(a, uidA, nameA)
+	login(b, uidB, nameB)
+	// A subscribed to everyone's presence: B coming online proves both
+	// sockets passed the server's auth, so nothing sent from here on can be
+	// missed by either of them.
+	on := a.waitEvent("onUserOnline", step, func(e msg) bool { return e.str("user", "uid") == uidB })
+	if got := on.str("user", "name"); got != nameB {
+		t.Errorf("A: onUserOnline user name %q, want %q", got, nameB)
+	}
+
+	// A text message from A, heard by B's listener with its sender.
+	const hello = "hello Bob, from the official SDK ✓"
+	sent := a.do("sendText", map[string]any{"receiver": uidB, "text": hello}, step).get("message")
+	sentMsg := msg(sent.(map[string]any))
+	msgID := sentMsg.str("id")
+	if msgID == "" || sentMsg.str("text") != hello || sentMsg.str("sender", "uid") != uidA ||
+		sentMsg.str("receiverId") != uidB || sentMsg.get("isTextMessage") != true {
+		t.Fatalf("A: sendMessage resolved with %s", sentMsg)
+	}
+	got := b.waitEvent("onTextMessageReceived", step, func(e msg) bool { return e.str("message", "id") == msgID })
+	checkText(t, "B: received", msg(got["message"].(map[string]any)), hello, uidA, nameA, uidB)
+
+	// Typing started and ended, seen by B.
+	a.do("startTyping", map[string]any{"receiver": uidB}, step)
+	ts := b.waitEvent("onTypingStarted", step, nil)
+	checkTyping(t, "B: onTypingStarted", ts, uidA, nameA, uidB)
+	a.do("endTyping", map[string]any{"receiver": uidB}, step)
+	te := b.waitEvent("onTypingEnded", step, nil)
+	checkTyping(t, "B: onTypingEnded", te, uidA, nameA, uidB)
+
+	// B reads A's message; A's onMessagesRead fires.
+	b.do("markAsRead", map[string]any{"messageId": msgID}, step)
+	rr := a.waitEvent("onMessagesRead", step, func(e msg) bool { return e.str("receipt", "messageId") == msgID })
+	if rr.str("receipt", "sender", "uid") != uidB || rr.str("receipt", "receiptType") != "read" ||
+		rr.str("receipt", "receiverType") != "user" {
+		t.Errorf("A: onMessagesRead receipt %s: want sender %s, receiptType read, receiverType user", rr, uidB)
+	}
+	if rr.get("receipt", "readAt") == nil {
+		t.Errorf("A: onMessagesRead receipt has no readAt: %s", rr)
+	}
+
+	// B answers, so that history and conversations have both directions.
+	const reply = "hi Alice — 二つ目のメッセージ"
+	rep := msg(b.do("sendText", map[string]any{"receiver": uidA, "text": reply}, step).get("message").(map[string]any))
+	replyID := rep.str("id")
+	gotReply := a.waitEvent("onTextMessageReceived", step, func(e msg) bool { return e.str("message", "id") == replyID })
+	checkText(t, "A: received", msg(gotReply["message"].(map[string]any)), reply, uidB, nameB, uidA)
+
+	// History: MessagesRequestBuilder.fetchPrevious, oldest first, then the
+	// SDK's end of history.
+	hist := a.do("fetchPrevious", map[string]any{"uid": uidB, "limit": 30, "maxPages": 2}, step)
+	pages := hist.get("pages").([]any)
+	first := hist.list("pages", "0")
+	if len(first) != 2 {
+		t.Fatalf("A: fetchPrevious first page has %d messages, want 2: %s", len(first), hist)
+	}
+	checkText(t, "A: history[0]", first[0], hello, uidA, nameA, uidB)
+	checkText(t, "A: history[1]", first[1], reply, uidB, nameB, uidA)
+	if len(pages) != 2 || len(hist.list("pages", "1")) != 0 {
+		t.Errorf("A: fetchPrevious: want a second, empty page (end of history), got %s", hist)
+	}
+
+	// Conversations: ConversationsRequestBuilder.fetchNext. The SDK asks for
+	// page 2 as well; it must come back empty, not fail.
+	checkConversation := func(u *sdkUser, with, withName, unread string) {
+		t.Helper()
+		r := u.do("fetchConversations", map[string]any{"limit": 30, "maxPages": 2}, step)
+		var conv msg
+		for _, c := range r.list("pages", "0") {
+			if c.str("conversationType") == "user" && c.str("conversationWith", "uid") == with {
+				conv = c
+			}
+		}
+		if conv == nil {
+			t.Fatalf("%s: no conversation with %s in %s", u.name, with, r)
+		}
+		if conv.str("conversationWith", "kind") != "user" || conv.str("conversationWith", "name") != withName {
+			t.Errorf("%s: conversationWith %s: want a User named %q", u.name, conv.get("conversationWith"), withName)
+		}
+		if conv.str("lastMessage", "id") != replyID || conv.str("lastMessage", "text") != reply {
+			t.Errorf("%s: lastMessage %s: want message %s %q", u.name, conv.get("lastMessage"), replyID, reply)
+		}
+		if conv.str("unreadMessageCount") != unread {
+			t.Errorf("%s: unreadMessageCount %v, want %s", u.name, conv.get("unreadMessageCount"), unread)
+		}
+		if conv.str("conversationId") == "" {
+			t.Errorf("%s: conversation without conversationId: %s", u.name, conv)
+		}
+		if n := len(r.list("pages", "1")); len(r.get("pages").([]any)) != 2 || n != 0 {
+			t.Errorf("%s: conversations page 2: want empty, got %s", u.name, r)
+		}
+	}
+	checkConversation(b, uidA, nameA, "0") // B read A's message and wrote the last one
+	checkConversation(a, uidB, nameB, "1") // A has not read B's reply
+
+	// B joins the password group: a wrong password is refused, the right
+	// one lets B in, and A (a member) hears about it.
+	wrong := b.try("joinGroup", map[string]any{"guid": guidPG, "type": "password", "password": "not it"}, step)
+	if wrong["ok"] == true {
+		t.Fatalf("B: joinGroup with a wrong password succeeded: %s", wrong)
+	}
+	if code := wrong.str("error", "code"); code != "ERR_WRONG_GROUP_PASS" {
+		t.Errorf("B: joinGroup with a wrong password: error code %q, want ERR_WRONG_GROUP_PASS", code)
+	}
+	j := b.do("joinGroup", map[string]any{"guid": guidPG, "type": "password", "password": groupPass}, step)
+	if j.str("group", "guid") != guidPG || j.str("group", "name") != namePG || j.get("group", "hasJoined") != true {
+		t.Errorf("B: joinGroup resolved with %s: want the joined group %s", j, guidPG)
+	}
+	gj := a.waitEvent("onGroupMemberJoined", step, func(e msg) bool { return e.str("user", "uid") == uidB })
+	if gj.str("group", "guid") != guidPG || gj.str("user", "name") != nameB || gj.str("action", "action") != "joined" {
+		t.Errorf("A: onGroupMemberJoined %s: want %s joined %s", gj, uidB, guidPG)
+	}
+
+	// Logout: B goes, A sees B offline; then A goes.
+	b.do("logout", nil, step)
+	a.waitEvent("onUserOffline", step, func(e msg) bool { return e.str("user", "uid") == uidB })
+	a.do("logout", nil, step)
+}
+
+// TestOfficialSDKVerifiesCertificate shows the TLS above is real: the same
+// SDK without the test's CA cannot log in.
+func TestOfficialSDKVerifiesCertificate(t *testing.T) {
+	node := requireNode(t)
+	srv := startServer(t)
+	srv.rest(t, "POST", "/v3/users", "", map[string]any{"uid": uidA, "name": nameA})
+
+	other := t.TempDir() + "/unrelated.pem"
+	if err := os.WriteFile(other, unrelatedCA(t), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	u := startUser(t, node, "untrusting", other)
+	u.do("init", map[string]any{"appId": srv.appID, "host": srv.clientHost()}, step)
+	r := u.try("login", map[string]any{"uid": uidA, "authKey": srv.authKey}, step)
+	if r["ok"] == true {
+		t.Fatalf("login succeeded without trusting the server's certificate: %s", r)
+	}
+	if code := r.str("error", "code"); code != "FAILED_TO_FETCH" {
+		t.Errorf("login error code %q, want FAILED_TO_FETCH (certificate refused)", code)
+	}
+}
+
+func checkText(t *testing.T, what string, m msg, text, senderUID, senderName, receiver string) {
+	t.Helper()
+	if m.str("text") != text || m.get("isTextMessage") != true {
+		t.Errorf("%s: text %q (TextMessage: %v), want %q", what, m.str("text"), m.get("isTextMessage"), text)
+	}
+	if m.str("sender", "uid") != senderUID || m.str("sender", "name") != senderName {
+		t.Errorf("%s: sender %v, want %s %q", what, m.get("sender"), senderUID, senderName)
+	}
+	if m.str("receiverId") != receiver || m.str("receiverType") != "user" {
+		t.Errorf("%s: receiver %q (%q), want %s (user)", what, m.str("receiverId"), m.str("receiverType"), receiver)
+	}
+	if m.str("category") != "message" || m.str("type") != "text" {
+		t.Errorf("%s: category/type %q/%q, want message/text", what, m.str("category"), m.str("type"))
+	}
+	if m.get("sentAt") == nil || m.str("conversationId") == "" {
+		t.Errorf("%s: sentAt %v, conversationId %q: both needed", what, m.get("sentAt"), m.str("conversationId"))
+	}
+}
+
+func checkTyping(t *testing.T, what string, e msg, senderUID, senderName, receiver string) {
+	t.Helper()
+	if e.str("typing", "sender", "uid") != senderUID || e.str("typing", "sender", "name") != senderName {
+		t.Errorf("%s: sender %v, want %s %q", what, e.get("typing", "sender"), senderUID, senderName)
+	}
+	if e.str("typing", "receiverId") != receiver || e.str("typing", "receiverType") != "user" {
+		t.Errorf("%s: receiver %q (%q), want %s (user)", what, e.str("typing", "receiverId"), e.str("typing", "receiverType"), receiver)
+	}
+}
+
+// testServer is a running server and what a client needs to reach it.
+type testServer struct {
+	port    int
+	caFile  string // PEM of the certificate the server presents
+	appID   string
+	authKey string
+	restKey string
+	http    *http.Client // trusts caFile only
+}
+
+// clientHost is what the SDK's overrideClientHost/overrideAdminHost take:
+// no scheme, the API version as a path.
+func (s *testServer) clientHost() string { return fmt.Sprintf("127.0.0.1:%d/v3.0", s.port) }
+
+func (s *testServer) baseURL() string { return fmt.Sprintf("https://127.0.0.1:%d", s.port) }
+
+// httpsClient trusts exactly the PEM certificates in caFile.
+func httpsClient(t *testing.T, caFile string) *http.Client {
+	t.Helper()
+	pem, err := os.ReadFile(caFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		t.Fatalf("%s holds no PEM certificate", caFile)
+	}
+	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}
+	t.Cleanup(tr.CloseIdleConnections)
+	return &http.Client{Transport: tr, Timeout: step}
+}
+
+// rest calls the server REST API with the REST API key (acting as
+// onBehalfOf when set) and fails the test unless the reply has data.
+func (s *testServer) rest(t *testing.T, method, path, onBehalfOf string, body any) map[string]any {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rd = bytes.NewReader(b)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), step)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, method, s.baseURL()+path, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("apikey", s.restKey)
+	req.Header.Set("appid", s.appID)
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("Content-Type", "application/json")
+	if onBehalfOf != "" {
+		req.Header.Set("onBehalfOf", onBehalfOf)
+	}
+	resp, err := s.http.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("%s %s: read: %v", method, path, err)
+	}
+	var env struct {
+		Data  map[string]any `json:"data"`
+		Error any            `json:"error"`
+	}
+	if err := json.Unmarshal(raw, &env); err != nil || env.Data == nil || resp.StatusCode/100 != 2 {
+		t.Fatalf("%s %s: HTTP %d %s", method, path, resp.StatusCode, strings.TrimSpace(string(raw)))
+	}
+	return env.Data
+}
