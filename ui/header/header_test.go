@@ -1,6 +1,7 @@
 package header
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -68,7 +69,7 @@ func TestGoldenTyping(t *testing.T) {
 	m.TypingEnded("superhero4")
 	out.WriteString(render(m))
 	// Expiry: the ticks of the remaining two fire.
-	for _, tp := range m.typers {
+	for _, tp := range slices.Clone(m.typers) {
 		m.Update(expireMsg{conv: "group_avengers", uid: tp.uid, gen: tp.gen})
 	}
 	out.WriteString(render(m))
