@@ -419,6 +419,10 @@ let queue = Promise.resolve();
 rl.on('line', (line) => {
   if (line.trim() !== '') queue = queue.then(() => handle(line));
 });
-// End of input: finish what was asked, then stop, whatever timers the SDK holds.
-rl.on('close', () => queue.then(() => process.exit(0)));
+// End of input: finish what was asked (a little while at most: an SDK promise
+// may never settle), then stop, whatever timers the SDK holds.
+rl.on('close', () => {
+  setTimeout(() => process.exit(0), 2000).unref();
+  queue.then(() => process.exit(0));
+});
 out({ event: 'ready', sdkVersion: require('@cometchat/chat-sdk-javascript/package.json').version, node: process.version });
