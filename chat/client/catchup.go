@@ -1,0 +1,118 @@
+package client
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	"cometterm/chat"
+	"cometterm/chat/wire"
+)
+
+// Bounds on catch-up so a confused server cannot keep us paging forever.
+const (
+	catchUpConvPage  = 50
+	catchUpConvPages = 40
+	catchUpMsgPage   = 100
+	catchUpMsgPages  = 200
+)
+
+// takeBaseline marks everything that exists at the first connection as
+// history: the caller loads that itself, catch-up only replays what comes
+// after.
+func (c *Client) takeBaseline(ctx context.Context) error {
+	convs, err := c.listConversations(ctx, chat.ConversationQuery{Page: chat.Page{PerPage: catchUpConvPage, Page: 1}})
+	if err != nil {
+		return fmt.Errorf("baseline: %w", err)
+	}
+	var top chat.ID
+	for _, cv := range convs {
+		top = max(top, latestID(cv))
+	}
+	c.track.baseline(top)
+	return nil
+}
+
+func latestID(cv chat.Conversation) chat.ID {
+	id := cv.LatestMessageID
+	if cv.LastMessage != nil {
+		id = max(id, cv.LastMessage.ID)
+	}
+	return id
+}
+
+// catchUp fetches what arrived while the socket was down and hands it out
+// in id order, before any live frame that queued up meanwhile. Nothing is
+// handed out unless every fetch succeeded, so a failed attempt is simply
+// repeated on the next connection.
+func (c *Client) catchUp(ctx context.Context, stop <-chan struct{}) error {
+	var missed []chat.Message
+	for page := 1; page <= catchUpConvPages; page++ {
+		convs, err := c.listConversations(ctx, chat.ConversationQuery{Page: chat.Page{PerPage: catchUpConvPage, Page: page}})
+		if err != nil {
+			return fmt.Errorf("catch-up: %w", err)
+		}
+		for _, cv := range convs {
+			from := c.track.start(cv.ConversationID)
+			if latestID(cv) <= from {
+				continue
+			}
+			ms, err := c.fetchAfter(ctx, cv.ConversationID, from)
+			if err != nil {
+				return fmt.Errorf("catch-up %s: %w", cv.ConversationID, err)
+			}
+			missed = append(missed, ms...)
+		}
+		if len(convs) < catchUpConvPage {
+			break
+		}
+	}
+	slices.SortFunc(missed, func(a, b chat.Message) int { return cmp.Compare(a.ID, b.ID) })
+	n := 0
+	for i := range missed {
+		m := &missed[i]
+		if (i > 0 && m.ID == missed[i-1].ID) || c.track.history(m) || c.track.duplicate(m) {
+			continue
+		}
+		raw, _ := json.Marshal(m)
+		meta := chat.EventMeta{At: c.cfg.Now(), Dir: chat.Local, Raw: raw, FrameType: wire.TypeMessage}
+		ev, err := messageEvent(*m, meta, true)
+		if err != nil {
+			ev = chat.FrameIgnored{EventMeta: meta, Reason: err.Error()}
+		}
+		if !c.emit(stop, ev) {
+			return fmt.Errorf("catch-up: stopped")
+		}
+		c.track.delivered(m)
+		n++
+	}
+	if n > 0 {
+		c.cfg.Logger.Info("caught up", "messages", n)
+	}
+	return nil
+}
+
+// fetchAfter pages one conversation forward from id until it runs dry.
+func (c *Client) fetchAfter(ctx context.Context, conv string, id chat.ID) ([]chat.Message, error) {
+	var out []chat.Message
+	for range catchUpMsgPages {
+		ms, err := c.listMessages(ctx, chat.MessageQuery{ConversationID: conv, Affix: wire.AffixAppend, ID: id, Limit: catchUpMsgPage})
+		if err != nil {
+			return nil, err
+		}
+		var next chat.ID
+		for _, m := range ms {
+			if m.ID > id {
+				out = append(out, m)
+				next = max(next, m.ID)
+			}
+		}
+		if next == 0 {
+			return out, nil
+		}
+		id = next
+	}
+	return out, nil
+}

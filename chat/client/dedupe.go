@@ -1,0 +1,74 @@
+package client
+
+import "cometterm/chat"
+
+// seenSet remembers the most recent message ids and (sender, muid) pairs
+// so that a message reaching us twice (live and by catch-up, or fetched
+// and pushed) is delivered once. It forgets the oldest entries first.
+type seenSet struct {
+	limit int
+	ids   map[chat.ID]struct{}
+	muids map[string]struct{}
+	order []seenKey // ring of insertions
+	next  int
+}
+
+type seenKey struct {
+	id   chat.ID
+	muid string
+}
+
+func newSeenSet(limit int) *seenSet {
+	return &seenSet{
+		limit: limit,
+		ids:   make(map[chat.ID]struct{}, limit),
+		muids: make(map[string]struct{}, limit),
+		order: make([]seenKey, 0, limit),
+	}
+}
+
+func muidKey(m *chat.Message) string {
+	if m.MUID == "" {
+		return ""
+	}
+	return m.Sender + "\x00" + m.MUID
+}
+
+// seen reports whether m was recorded before.
+func (s *seenSet) seen(m *chat.Message) bool {
+	if _, ok := s.ids[m.ID]; ok && m.ID != 0 {
+		return true
+	}
+	if k := muidKey(m); k != "" {
+		if _, ok := s.muids[k]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// add records m; it returns false if m had been recorded already.
+func (s *seenSet) add(m *chat.Message) bool {
+	if s.seen(m) {
+		return false
+	}
+	k := seenKey{id: m.ID, muid: muidKey(m)}
+	if len(s.order) < s.limit {
+		s.order = append(s.order, k)
+	} else {
+		old := s.order[s.next]
+		delete(s.ids, old.id)
+		if old.muid != "" {
+			delete(s.muids, old.muid)
+		}
+		s.order[s.next] = k
+		s.next = (s.next + 1) % s.limit
+	}
+	if k.id != 0 {
+		s.ids[k.id] = struct{}{}
+	}
+	if k.muid != "" {
+		s.muids[k.muid] = struct{}{}
+	}
+	return true
+}
