@@ -67,6 +67,7 @@ func (c *conn) send(frame []byte) {
 // first call counts; it never blocks.
 func (c *conn) kill(code websocket.StatusCode, reason string) {
 	c.killOnce.Do(func() {
+		c.hub.log.Info("websocket: closing", "uid", c.uid, "device", c.device, "code", int(code), "reason", reason)
 		c.code, c.reason = code, reason
 		close(c.killed)
 	})

@@ -103,6 +103,13 @@ func (h *Hub) Online(uid string) bool {
 	return len(h.users[uid]) > 0
 }
 
+// devices counts uid's authenticated sockets.
+func (h *Hub) devices(uid string) int {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return len(h.users[uid])
+}
+
 // CloseUser closes every socket of uid (logout, token flush, deactivation).
 func (h *Hub) CloseUser(uid, reason string) {
 	reason = clip(reason, maxReason)

@@ -1,0 +1,78 @@
+package realtime
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"cometterm/chat"
+	"cometterm/chat/wire"
+)
+
+func TestSlowConsumerIsCutOthersKeepReceiving(t *testing.T) {
+	const writeTimeout = 500 * time.Millisecond
+	e := newEnv(t, func(o *Options) {
+		o.SendQueue = 8
+		o.WriteTimeout = writeTimeout
+	})
+	for _, u := range []string{"alice", "fast", "slow"} {
+		e.user(u, "default")
+	}
+	e.group("g1", "alice", "fast", "slow")
+	fast := e.connect("fast", "f1", "")
+
+	// The slow client authenticates and then never reads again.
+	slow := e.dialRaw()
+	auth := fmt.Sprintf(`{"appId":%q,"type":"auth","sender":"slow","body":{"auth":%q,"deviceId":"s1"}}`, testApp, e.jwt("slow"))
+	if err := slow.Write(e.ctx(), websocket.MessageText, []byte(auth)); err != nil {
+		t.Fatal(err)
+	}
+	e.waitDevices("slow", 1)
+
+	big := strings.Repeat("x", 60<<10)
+	var worst time.Duration
+	sent := 0
+	for i := 1; e.hub.devices("slow") > 0; i++ {
+		if i > 5000 {
+			t.Fatal("the slow consumer was never cut")
+		}
+		m := chat.Message{ID: chat.ID(i), Sender: "alice", Receiver: "g1", ReceiverType: chat.ReceiverGroup,
+			Category: chat.CategoryMessage, Type: chat.TypeText, Data: chat.MessageData{Text: big}}
+		start := time.Now()
+		e.hub.PublishMessage(m, "a1")
+		worst = max(worst, time.Since(start))
+		sent = i
+		// Lock-step with the fast reader, so only the slow one falls behind.
+		fast.next(t, "message", func(f inFrame) bool { return f.Type == wire.TypeMessage && f.message().ID == chat.ID(i) })
+	}
+	// Publishing never waited for the stuck socket's writes.
+	if worst >= writeTimeout/2 {
+		t.Fatalf("a publish took %v", worst)
+	}
+	e.waitLog(`reason="slow consumer"`)
+
+	final := chat.Message{ID: chat.ID(sent + 1), Sender: "alice", Receiver: "g1", ReceiverType: chat.ReceiverGroup,
+		Category: chat.CategoryMessage, Type: chat.TypeText, Data: chat.MessageData{Text: "still here?"}}
+	e.hub.PublishMessage(final, "a1")
+	fast.next(t, "final message", func(f inFrame) bool { return f.message().Data.Text == "still here?" })
+
+	// The slow client finds its socket gone once it reads what was buffered.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	slow.SetReadLimit(-1)
+	for n := 0; ; n++ {
+		if n > sent+1 {
+			t.Fatalf("slow client read %d frames and the socket is still open", n)
+		}
+		if _, _, err := slow.Read(ctx); err != nil {
+			if ctx.Err() != nil {
+				t.Fatalf("slow client's socket was not closed: %v", err)
+			}
+			break
+		}
+	}
+}
