@@ -1,0 +1,212 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// migrations are applied in order; the database remembers how many ran in
+// PRAGMA user_version. Append new steps, never edit a released one.
+var migrations = []string{
+	1: schemaV1,
+}
+
+const schemaV1 = `
+CREATE TABLE app (
+	id            INTEGER PRIMARY KEY CHECK (id = 1),
+	app_id        TEXT NOT NULL,
+	auth_key      TEXT NOT NULL,
+	rest_key_hash TEXT NOT NULL,
+	jwt_secret    BLOB NOT NULL,
+	created_at    INTEGER NOT NULL
+);
+
+CREATE TABLE users (
+	uid            TEXT PRIMARY KEY,
+	name           TEXT NOT NULL,
+	avatar         TEXT NOT NULL DEFAULT '',
+	link           TEXT NOT NULL DEFAULT '',
+	role           TEXT NOT NULL DEFAULT 'default',
+	status_message TEXT NOT NULL DEFAULT '',
+	metadata       TEXT NOT NULL DEFAULT '',
+	tags           TEXT NOT NULL DEFAULT '[]',
+	last_active_at INTEGER NOT NULL DEFAULT 0,
+	created_at     INTEGER NOT NULL,
+	updated_at     INTEGER NOT NULL DEFAULT 0,
+	deactivated_at INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX users_name ON users(name COLLATE NOCASE, uid);
+
+CREATE TABLE auth_tokens (
+	token_hash TEXT PRIMARY KEY,
+	uid        TEXT NOT NULL REFERENCES users(uid) ON DELETE CASCADE,
+	created_at INTEGER NOT NULL,
+	platform   TEXT NOT NULL DEFAULT '',
+	user_agent TEXT NOT NULL DEFAULT '',
+	app_info   TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX auth_tokens_uid ON auth_tokens(uid, created_at);
+
+CREATE TABLE groups (
+	guid          TEXT PRIMARY KEY,
+	name          TEXT NOT NULL,
+	type          TEXT NOT NULL,
+	password_hash TEXT NOT NULL DEFAULT '',
+	icon          TEXT NOT NULL DEFAULT '',
+	description   TEXT NOT NULL DEFAULT '',
+	owner         TEXT NOT NULL DEFAULT '',
+	metadata      TEXT NOT NULL DEFAULT '',
+	tags          TEXT NOT NULL DEFAULT '[]',
+	created_at    INTEGER NOT NULL,
+	updated_at    INTEGER NOT NULL DEFAULT 0,
+	updated_by    TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX groups_name ON groups(name COLLATE NOCASE, guid);
+
+CREATE TABLE members (
+	guid      TEXT NOT NULL REFERENCES groups(guid) ON DELETE CASCADE,
+	uid       TEXT NOT NULL REFERENCES users(uid) ON DELETE CASCADE,
+	scope     TEXT NOT NULL,
+	joined_at INTEGER NOT NULL,
+	PRIMARY KEY (guid, uid)
+) WITHOUT ROWID;
+CREATE INDEX members_uid ON members(uid);
+
+CREATE TABLE bans (
+	guid      TEXT NOT NULL REFERENCES groups(guid) ON DELETE CASCADE,
+	uid       TEXT NOT NULL REFERENCES users(uid) ON DELETE CASCADE,
+	scope     TEXT NOT NULL,
+	banned_at INTEGER NOT NULL,
+	banned_by TEXT NOT NULL DEFAULT '',
+	PRIMARY KEY (guid, uid)
+) WITHOUT ROWID;
+
+CREATE TABLE messages (
+	id              INTEGER PRIMARY KEY AUTOINCREMENT,
+	muid            TEXT NOT NULL DEFAULT '',
+	conversation_id TEXT NOT NULL,
+	sender          TEXT NOT NULL,
+	receiver        TEXT NOT NULL,
+	receiver_type   TEXT NOT NULL,
+	category        TEXT NOT NULL,
+	type            TEXT NOT NULL,
+	text            TEXT NOT NULL DEFAULT '',
+	data            TEXT NOT NULL,
+	sent_at         INTEGER NOT NULL,
+	updated_at      INTEGER NOT NULL,
+	edited_at       INTEGER NOT NULL DEFAULT 0,
+	edited_by       TEXT NOT NULL DEFAULT '',
+	deleted_at      INTEGER NOT NULL DEFAULT 0,
+	deleted_by      TEXT NOT NULL DEFAULT '',
+	parent_id       INTEGER REFERENCES messages(id) ON DELETE CASCADE,
+	reply_count     INTEGER NOT NULL DEFAULT 0,
+	tags            TEXT NOT NULL DEFAULT '[]',
+	has_attachments INTEGER NOT NULL DEFAULT 0,
+	has_mentions    INTEGER NOT NULL DEFAULT 0
+);
+CREATE UNIQUE INDEX messages_muid ON messages(sender, muid) WHERE muid <> '';
+CREATE INDEX messages_conversation ON messages(conversation_id, id);
+CREATE INDEX messages_parent ON messages(parent_id, id) WHERE parent_id IS NOT NULL;
+CREATE INDEX messages_updated ON messages(updated_at);
+
+-- Full-text index over messages.text, kept in step by the triggers below.
+CREATE VIRTUAL TABLE messages_fts USING fts5(
+	text, content='messages', content_rowid='id', tokenize='unicode61'
+);
+CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+	INSERT INTO messages_fts(rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+	INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+CREATE TRIGGER messages_fts_update AFTER UPDATE OF text ON messages BEGIN
+	INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.id, old.text);
+	INSERT INTO messages_fts(rowid, text) VALUES (new.id, new.text);
+END;
+
+-- One row per user and conversation they take part in.
+CREATE TABLE conversations (
+	uid               TEXT NOT NULL REFERENCES users(uid) ON DELETE CASCADE,
+	conversation_id   TEXT NOT NULL,
+	conversation_type TEXT NOT NULL,
+	peer              TEXT NOT NULL,
+	last_message_id   INTEGER NOT NULL DEFAULT 0,
+	unread            INTEGER NOT NULL DEFAULT 0,
+	delivered_upto    INTEGER NOT NULL DEFAULT 0,
+	read_upto         INTEGER NOT NULL DEFAULT 0,
+	created_at        INTEGER NOT NULL,
+	updated_at        INTEGER NOT NULL,
+	PRIMARY KEY (uid, conversation_id)
+) WITHOUT ROWID;
+CREATE INDEX conversations_recent ON conversations(uid, updated_at DESC, last_message_id DESC);
+CREATE INDEX conversations_id ON conversations(conversation_id);
+
+CREATE TABLE receipts (
+	message_id   INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+	uid          TEXT NOT NULL REFERENCES users(uid) ON DELETE CASCADE,
+	delivered_at INTEGER NOT NULL DEFAULT 0,
+	read_at      INTEGER NOT NULL DEFAULT 0,
+	PRIMARY KEY (message_id, uid)
+) WITHOUT ROWID;
+
+CREATE TABLE reactions (
+	id         INTEGER PRIMARY KEY AUTOINCREMENT,
+	message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+	uid        TEXT NOT NULL REFERENCES users(uid) ON DELETE CASCADE,
+	reaction   TEXT NOT NULL,
+	reacted_at INTEGER NOT NULL,
+	UNIQUE (message_id, uid, reaction)
+);
+CREATE INDEX reactions_message ON reactions(message_id, reaction, id);
+
+CREATE TABLE blocks (
+	uid        TEXT NOT NULL REFERENCES users(uid) ON DELETE CASCADE,
+	blocked    TEXT NOT NULL REFERENCES users(uid) ON DELETE CASCADE,
+	blocked_at INTEGER NOT NULL,
+	PRIMARY KEY (uid, blocked)
+) WITHOUT ROWID;
+CREATE INDEX blocks_blocked ON blocks(blocked);
+
+-- Friendship is stored in both directions.
+CREATE TABLE friends (
+	uid        TEXT NOT NULL REFERENCES users(uid) ON DELETE CASCADE,
+	friend     TEXT NOT NULL REFERENCES users(uid) ON DELETE CASCADE,
+	created_at INTEGER NOT NULL,
+	PRIMARY KEY (uid, friend)
+) WITHOUT ROWID;
+
+CREATE TABLE ssh_keys (
+	fingerprint TEXT PRIMARY KEY,
+	uid         TEXT NOT NULL REFERENCES users(uid) ON DELETE CASCADE,
+	created_at  INTEGER NOT NULL
+);
+CREATE INDEX ssh_keys_uid ON ssh_keys(uid);
+`
+
+// migrate applies the steps the database has not seen yet, each in its own
+// transaction together with the version bump.
+func (d *DB) migrate(ctx context.Context) error {
+	var have int
+	if err := d.w.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&have); err != nil {
+		return fmt.Errorf("store: read schema version: %w", err)
+	}
+	latest := len(migrations) - 1
+	if have > latest {
+		return fmt.Errorf("store: database schema version %d is newer than this program's %d", have, latest)
+	}
+	for v := have + 1; v <= latest; v++ {
+		err := d.tx(ctx, func(t *sql.Tx) error {
+			if _, err := t.ExecContext(ctx, migrations[v]); err != nil {
+				return err
+			}
+			_, err := t.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, v))
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("store: migrate to schema version %d: %w", v, err)
+		}
+		d.log.Info("store schema migrated", "version", v)
+	}
+	return nil
+}
