@@ -1,0 +1,393 @@
+// Package messages is the message pane: a lazily rendered, scrollable list
+// of a conversation's messages that stays pinned to the newest, pages in
+// older history one request at a time, and offers per-message actions.
+//
+// Only visible messages are drawn. Each message's lines are cached by id,
+// width and a version that moves when it (or its neighbour) changes; the
+// scroll position is a (message, line) anchor, so no work per frame grows
+// with the number of messages loaded.
+package messages
+
+import (
+	tea "charm.land/bubbletea/v2"
+
+	"cometterm/chat"
+	"cometterm/ui/common"
+)
+
+// cacheCap bounds how many rendered messages are kept: past it every cache
+// is dropped at once and the visible ones are drawn again.
+const cacheCap = 4096
+
+// Model is the message pane (also the reply list of a thread view).
+type Model struct {
+	c    *common.Common
+	r    *Renderer
+	keys KeyMap
+	st   store
+
+	convID   string
+	kind     chat.ReceiverType
+	title    string
+	myScope  chat.Scope
+	parentID chat.ID // set in a thread's reply list
+
+	hasMore bool // older history exists on the server
+	loading bool // the first page is on its way
+	older   bool // a LoadOlder is in flight
+
+	width, height int
+	gen           uint32 // bumped on width, theme, name or day change
+	theme         *common.Theme
+	day           int // the day labels were drawn on (yyyymmdd)
+	rendered      int // renders since the caches were last dropped
+
+	// Scroll anchor: when pinned the newest line is at the bottom;
+	// otherwise message top has its first off lines above the screen.
+	pinned   bool
+	top, off int
+	unseen   int // messages that arrived while not pinned
+
+	focused bool
+	sel     chat.ID // selected message, 0 for none
+	menu    *menu
+
+	replies map[chat.ID]bool // live replies already counted on their parent
+}
+
+var _ common.Component = (*Model)(nil)
+
+// New builds an empty pane.
+func New(c *common.Common) *Model {
+	return &Model{c: c, r: NewRenderer(c), keys: DefaultKeyMap(), pinned: true, theme: c.Theme}
+}
+
+// Renderer is the pane's renderer, for views that draw a message the same
+// way (the thread's parent).
+func (m *Model) Renderer() *Renderer { return m.r }
+
+// SetConversation switches the pane to a conversation (dropping what was
+// loaded if the id changes). myScope is my scope in a group ("" for 1:1);
+// it decides whether I may delete other people's messages.
+func (m *Model) SetConversation(id string, kind chat.ReceiverType, title string, myScope chat.Scope) {
+	if id != m.convID {
+		m.st.reset(nil)
+		m.pinned, m.top, m.off, m.unseen = true, 0, 0, 0
+		m.sel, m.menu, m.hasMore, m.older = 0, nil, false, false
+		m.replies = nil
+	}
+	m.convID, m.kind, m.title, m.myScope = id, kind, title, myScope
+}
+
+// SetThread makes the pane the reply list of parent: LoadOlder carries
+// the parent id, only its replies are accepted and "reply in thread" is
+// not offered.
+func (m *Model) SetThread(parent chat.Message) { m.parentID = parent.ID }
+
+// SetMessages replaces the loaded messages with the newest page; hasMore
+// says whether older ones exist. The view pins to the newest.
+func (m *Model) SetMessages(msgs []chat.Message, hasMore bool) {
+	m.st.reset(msgs)
+	m.hasMore, m.loading, m.older = hasMore, false, false
+	m.pinned, m.top, m.off, m.unseen = true, 0, 0, 0
+	if m.sel != 0 && m.st.get(m.sel) == nil {
+		m.sel = 0
+	}
+}
+
+// Prepend adds an older page (the answer to LoadOlder). The message at the
+// top of the screen stays on the same screen line.
+func (m *Model) Prepend(older []chat.Message, hasMore bool) {
+	m.older, m.hasMore = false, hasMore
+	if len(older) == 0 {
+		return
+	}
+	if m.pinned || m.st.len() == 0 {
+		m.st.merge(older)
+		return
+	}
+	anchor := m.st.items[m.top].msg.ID
+	oldH := m.heightOf(m.top)
+	m.st.merge(older)
+	m.top, _ = m.st.find(anchor)
+	m.off += m.heightOf(m.top) - oldH
+	m.normalize()
+}
+
+// Upsert adds a new message or replaces an edited or deleted one by id.
+// In the main pane a thread reply is not listed: it counts on its parent.
+func (m *Model) Upsert(msg chat.Message) {
+	if m.convID != "" && msg.ConversationID != "" && msg.ConversationID != m.convID {
+		return
+	}
+	if msg.ParentID != m.parentID {
+		if m.parentID == 0 {
+			m.countReply(msg)
+		}
+		return
+	}
+	if e := m.st.get(msg.ID); e != nil {
+		keepMarks(&msg, &e.msg)
+		e.msg = msg
+		e.ver++
+		return
+	}
+	i, _ := m.st.find(msg.ID)
+	m.st.insertAt(i, msg)
+	if m.pinned {
+		return
+	}
+	if i <= m.top {
+		m.top++
+	}
+	if i == m.st.len()-1 {
+		if msg.Sender == m.c.Me.UID {
+			m.pinned, m.unseen = true, 0 // what I just sent is where I look
+		} else {
+			m.unseen++
+		}
+	}
+}
+
+// keepMarks carries over what an edit or delete event may leave out:
+// receipts, reactions and the reply count.
+func keepMarks(msg, old *chat.Message) {
+	msg.DeliveredAt = max(msg.DeliveredAt, old.DeliveredAt)
+	msg.ReadAt = max(msg.ReadAt, old.ReadAt)
+	msg.ReplyCount = max(msg.ReplyCount, old.ReplyCount)
+	if msg.Data.Reactions == nil {
+		msg.Data.Reactions = old.Data.Reactions
+	}
+}
+
+func (m *Model) countReply(reply chat.Message) {
+	e := m.st.get(reply.ParentID)
+	if e == nil || m.replies[reply.ID] {
+		return
+	}
+	if m.replies == nil {
+		m.replies = map[chat.ID]bool{}
+	}
+	m.replies[reply.ID] = true
+	e.msg.ReplyCount++
+	e.ver++
+}
+
+// ApplyReceipt moves the marks on my messages: a receipt for a message
+// also covers my earlier ones. In groups only deliveredToAll and readByAll
+// move marks; single members' receipts are for message info.
+func (m *Model) ApplyReceipt(r chat.Receipt) {
+	me := m.c.Me.UID
+	switch r.Type {
+	case chat.ReceiptDelivered, chat.ReceiptRead:
+		if m.kind == chat.ReceiverGroup || r.Sender == me {
+			return
+		}
+	case chat.ReceiptDeliveredToAll, chat.ReceiptReadByAll:
+	default:
+		return
+	}
+	read := r.Type == chat.ReceiptRead || r.Type == chat.ReceiptReadByAll
+	i, found := m.st.find(r.MessageID)
+	if !found {
+		i-- // the newest loaded message older than the receipt's
+	}
+	for ; i >= 0; i-- {
+		e := m.st.items[i]
+		if e.msg.Sender != me || e.msg.IsAction() {
+			continue
+		}
+		if read {
+			if e.msg.ReadAt != 0 {
+				break
+			}
+			e.msg.ReadAt = r.At
+			e.msg.DeliveredAt = max(e.msg.DeliveredAt, r.At)
+		} else {
+			if e.msg.DeliveredAt != 0 {
+				break
+			}
+			e.msg.DeliveredAt = r.At
+		}
+		e.ver++
+	}
+}
+
+// ApplyReaction adds or takes back one user's reaction.
+func (m *Model) ApplyReaction(r chat.Reaction, added bool) {
+	e := m.st.get(r.MessageID)
+	if e == nil {
+		return
+	}
+	mine := r.UID == m.c.Me.UID
+	rs := append([]chat.ReactionCount(nil), e.msg.Data.Reactions...)
+	at := -1
+	for i := range rs {
+		if rs[i].Reaction == r.Reaction {
+			at = i
+		}
+	}
+	switch {
+	case added && at < 0:
+		rs = append(rs, chat.ReactionCount{Reaction: r.Reaction, Count: 1, ReactedByMe: mine})
+	case added:
+		if mine && rs[at].ReactedByMe {
+			return // my own echo
+		}
+		rs[at].Count++
+		rs[at].ReactedByMe = rs[at].ReactedByMe || mine
+	case at < 0 || (mine && !rs[at].ReactedByMe):
+		return
+	default:
+		rs[at].Count--
+		if mine {
+			rs[at].ReactedByMe = false
+		}
+		if rs[at].Count <= 0 {
+			rs = append(rs[:at], rs[at+1:]...)
+		}
+	}
+	e.msg.Data.Reactions = rs
+	e.ver++
+}
+
+// Selected is the selected message, if any.
+func (m *Model) Selected() (chat.Message, bool) {
+	if e := m.selectedEntry(); e != nil {
+		return e.msg, true
+	}
+	return chat.Message{}, false
+}
+
+func (m *Model) selectedEntry() *entry {
+	if m.sel == 0 {
+		return nil
+	}
+	return m.st.get(m.sel)
+}
+
+// Message returns a loaded message by id.
+func (m *Model) Message(id chat.ID) (chat.Message, bool) {
+	if e := m.st.get(id); e != nil {
+		return e.msg, true
+	}
+	return chat.Message{}, false
+}
+
+// Len is how many messages are loaded.
+func (m *Model) Len() int { return m.st.len() }
+
+// SetUsers gives the names shown for senders, mentions and actions.
+func (m *Model) SetUsers(users map[string]chat.User) {
+	m.r.SetUsers(users)
+	m.gen++
+}
+
+// SetLoading shows that the first page is loading. Setting it false also
+// ends an older-page request that failed, so reaching the top asks again.
+func (m *Model) SetLoading(loading bool) {
+	m.loading = loading
+	if !loading {
+		m.older = false
+	}
+}
+
+// SetTheme drops every cached rendering after a theme change.
+func (m *Model) SetTheme() { m.gen++ }
+
+// SetFocused gives the pane the keyboard: it selects the newest visible
+// message when nothing is selected, and drops the selection on blur.
+func (m *Model) SetFocused(f bool) {
+	m.focused = f
+	if !f {
+		m.sel, m.menu = 0, nil
+		return
+	}
+	if m.sel == 0 {
+		m.selectBottom()
+	}
+}
+
+// Focused reports whether the pane has the keyboard.
+func (m *Model) Focused() bool { return m.focused }
+
+// MenuOpen reports whether the action menu has the keyboard, so the root
+// forwards esc instead of taking it.
+func (m *Model) MenuOpen() bool { return m.menu != nil }
+
+// Pinned reports whether the view follows the newest message.
+func (m *Model) Pinned() bool { return m.pinned }
+
+// SetSize sets the pane's size. A new width drops the caches; the scroll
+// anchor is kept.
+func (m *Model) SetSize(w, h int) {
+	if w != m.width {
+		m.gen++
+	}
+	m.width, m.height = max(w, 0), max(h, 0)
+	m.normalize()
+}
+
+// Update handles keys and the mouse wheel; intents come back as Cmds.
+func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
+	m.refresh()
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		if m.menu != nil {
+			return m, m.updateMenu(msg)
+		}
+		return m, m.updateKeys(msg)
+	case tea.MouseWheelMsg:
+		switch msg.Button {
+		case tea.MouseWheelUp:
+			m.scrollUp(3)
+			return m, m.maybeLoadOlder()
+		case tea.MouseWheelDown:
+			m.scrollDown(3)
+		}
+	}
+	return m, nil
+}
+
+// refresh drops caches that went stale: theme replaced, day rolled over
+// ("Today" labels), or too many kept.
+func (m *Model) refresh() {
+	now := m.c.Now().In(m.c.Loc)
+	y, mo, d := now.Date()
+	day := y*10000 + int(mo)*100 + d
+	if m.theme != m.c.Theme || m.day != day || m.rendered > cacheCap {
+		m.theme, m.day, m.rendered = m.c.Theme, day, 0
+		m.gen++
+	}
+}
+
+// rowFor is the context of message i: date separator and grouping.
+func (m *Model) rowFor(i int) Row {
+	cur := &m.st.items[i].msg
+	row := Row{Thread: m.parentID == 0}
+	if i == 0 || !sameDay(m.st.items[i-1].msg.SentAt, cur.SentAt, m.c.Loc) {
+		row.Separator = dayLabel(cur.SentAt, m.c.Now(), m.c.Loc)
+		return row
+	}
+	prev := &m.st.items[i-1].msg
+	row.Grouped = !prev.IsAction() && !cur.IsAction() && prev.Sender == cur.Sender &&
+		cur.SentAt-prev.SentAt < groupGap
+	return row
+}
+
+// lines is message i drawn at the pane's width, from the cache if valid.
+func (m *Model) lines(i int) []string {
+	e := m.st.items[i]
+	if e.lines != nil && e.cver == e.ver && e.cgen == m.gen {
+		return e.lines
+	}
+	e.lines = m.r.Render(&e.msg, m.contentWidth(), m.rowFor(i))
+	e.cver, e.cgen = e.ver, m.gen
+	m.rendered++
+	return e.lines
+}
+
+func (m *Model) heightOf(i int) int { return len(m.lines(i)) }
+
+// contentWidth leaves one column for the selection bar.
+func (m *Model) contentWidth() int { return max(m.width-1, 1) }

@@ -1,0 +1,294 @@
+package messages
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"cometterm/chat"
+	"cometterm/ui/common"
+)
+
+// Layout of a row. Wide rows read "10:02  Sender           text"; narrow
+// rows put "10:02 Sender" on a line of its own and the text under it.
+const (
+	timeW      = 5
+	nameW      = 15
+	wideTextAt = timeW + 2 + nameW + 2
+	narrowAt   = timeW + 1
+	// wideFrom is the narrowest width that still gets the wide layout.
+	wideFrom = 60
+	// markW reserves room for the longest receipt mark ("✓✓ delivered") and
+	// its gap, so a mark changing never changes a message's height.
+	markW = 14
+	// groupGap is how close in time two messages of one sender must be to
+	// share a header.
+	groupGap = 5 * 60
+)
+
+// Row is the context a message is drawn in, decided by its neighbours.
+type Row struct {
+	// Separator is a date label drawn above the message ("" for none).
+	Separator string
+	// Grouped continues the previous message's sender group: no header.
+	Grouped bool
+	// Thread shows the "↳ N replies" summary (off inside a thread).
+	Thread bool
+}
+
+// Renderer draws messages as lines of styled text of one width. It keeps
+// no per-message state, so the pane and the thread view share it.
+type Renderer struct {
+	c     *common.Common
+	users map[string]chat.User
+}
+
+// NewRenderer builds a renderer over the shared context.
+func NewRenderer(c *common.Common) *Renderer { return &Renderer{c: c} }
+
+// SetUsers gives the names used for senders, mentions and actions.
+func (r *Renderer) SetUsers(users map[string]chat.User) { r.users = users }
+
+// Name is how a uid is shown: "You" for me, else the best known name.
+func (r *Renderer) Name(uid string, e *chat.Entity) string {
+	if uid == r.c.Me.UID && uid != "" {
+		return "You"
+	}
+	if e != nil && e.User != nil && e.User.Name != "" {
+		return sanitize(e.User.Name)
+	}
+	if u, ok := r.users[uid]; ok && u.Name != "" {
+		return sanitize(u.Name)
+	}
+	return uid
+}
+
+func (r *Renderer) styles() *textStyles {
+	t := r.c.Theme
+	return &textStyles{mention: t.Mention, link: t.Link, edited: t.Edited, dim: t.Dim, deleted: t.Deleted}
+}
+
+// Render draws m into lines of exactly width cells.
+func (r *Renderer) Render(m *chat.Message, width int, row Row) []string {
+	width = max(width, 10)
+	var out []string
+	if row.Separator != "" {
+		out = append(out, r.separator(row.Separator, width))
+	}
+	if m.IsAction() {
+		return append(out, r.centred(r.ActionText(m), width)...)
+	}
+	wide := width >= wideFrom
+	textAt := narrowAt
+	if wide {
+		textAt = wideTextAt
+	}
+	textW := width - textAt
+	mark := r.receiptMark(m)
+	header := !row.Grouped
+	// The mark sits on the first text line unless a narrow header line
+	// carries it; then that line is narrower by markW, and so is the rest
+	// (one wrap width keeps the code simple and the column straight).
+	if mark != "" && (wide || !header) {
+		textW -= markW
+	}
+	body := r.body(m).wrap(max(textW, 4), r.styles())
+	indent := strings.Repeat(" ", textAt)
+
+	t := r.c.Theme
+	if header {
+		stamp := t.Time.Render(time.Unix(m.SentAt, 0).In(r.c.Loc).Format("15:04"))
+		name := ansi.Truncate(r.Name(m.Sender, m.Data.Entities.Sender), nameW, "…")
+		if wide {
+			name = pad(t.SenderStyle(m.Sender).Render(name), nameW)
+			out = append(out, stamp+"  "+name+"  "+body[0])
+			body = body[1:]
+		} else {
+			out = append(out, stamp+" "+t.SenderStyle(m.Sender).Render(name))
+		}
+	}
+	first := len(out)
+	for _, l := range body {
+		out = append(out, indent+l)
+	}
+	if mark != "" {
+		at := first // the first text line, or the header line that carries it
+		if header {
+			at = first - 1
+		}
+		out[at] = rightAlign(out[at], mark, width)
+	}
+	if meta := r.meta(m, row); meta != "" {
+		out = append(out, indent+ansi.Truncate(meta, width-textAt, "…"))
+	}
+	for i := range out {
+		out[i] = pad(out[i], width)
+	}
+	return out
+}
+
+// rightAlign puts mark at the right end of a line, over its padding.
+func rightAlign(line, mark string, width int) string {
+	keep := width - ansi.StringWidth(mark)
+	if w := ansi.StringWidth(line); w < keep {
+		line += strings.Repeat(" ", keep-w)
+	} else {
+		line = ansi.Truncate(line, keep, "")
+	}
+	return line + mark
+}
+
+func (r *Renderer) separator(label string, width int) string {
+	label = " " + label + " "
+	side := max(0, width-ansi.StringWidth(label))
+	left := side / 2
+	return r.c.Theme.DateSeparator.Render(strings.Repeat("─", left) + label + strings.Repeat("─", side-left))
+}
+
+// centred wraps a system line and centres each piece.
+func (r *Renderer) centred(text string, width int) []string {
+	var out []string
+	for _, l := range strings.Split(ansi.Wrap(text, max(width-4, 4), ""), "\n") {
+		left := max(0, (width-ansi.StringWidth(l))/2)
+		out = append(out, pad(strings.Repeat(" ", left)+r.c.Theme.System.Render(l), width))
+	}
+	return out
+}
+
+// body is the styled text of a non-action message.
+func (r *Renderer) body(m *chat.Message) *styledText {
+	t := &styledText{}
+	name := func(uid string) string {
+		if u, ok := m.Data.Mentions[uid]; ok && u.Name != "" {
+			return sanitize(u.Name)
+		}
+		return r.Name(uid, nil)
+	}
+	switch {
+	case m.IsDeleted():
+		t.add("This message was deleted", spanDeleted, "")
+		return t
+	case m.Category == chat.CategoryCustom:
+		t.add(m.Type+" ", spanDim, "")
+		t.add(compactJSON(m.Data.CustomData), spanPlain, "")
+	case m.Category == chat.CategoryCall:
+		t.add("📞 "+m.Type+" call", spanDim, "")
+		if m.Data.Action != "" {
+			t.add(" · "+m.Data.Action, spanDim, "")
+		}
+	case m.Type != chat.TypeText && m.Category == chat.CategoryMessage:
+		r.media(t, m, name)
+	default:
+		t.addRich(m.Data.Text, name)
+	}
+	if m.EditedAt != 0 {
+		t.add(" ", spanPlain, "")
+		t.add("(edited)", spanEdited, "")
+	}
+	return t
+}
+
+// media lists each attachment as "📎 image · name · mime · size" and its URL.
+func (r *Renderer) media(t *styledText, m *chat.Message, name func(string) string) {
+	if m.Data.Text != "" {
+		t.addRich(m.Data.Text, name)
+		t.add("\n", spanPlain, "")
+	}
+	if len(m.Data.Attachments) == 0 {
+		t.add("📎 "+m.Type+" (no attachment)", spanDim, "")
+	}
+	for i, a := range m.Data.Attachments {
+		if i > 0 {
+			t.add("\n", spanPlain, "")
+		}
+		parts := []string{"📎 " + m.Type}
+		for _, p := range []string{sanitize(a.Name), sanitize(a.MimeType), size(a.Size)} {
+			if p != "" {
+				parts = append(parts, p)
+			}
+		}
+		t.add(strings.Join(parts, " · "), spanDim, "")
+		if a.URL != "" {
+			url := sanitize(a.URL)
+			t.add("\n", spanPlain, "")
+			t.add(url, spanLink, url)
+		}
+	}
+}
+
+func size(n int64) string {
+	switch {
+	case n <= 0:
+		return ""
+	case n < 1024:
+		return strconv.FormatInt(n, 10) + " B"
+	case n < 1024*1024:
+		return fmt.Sprintf("%.1f KB", float64(n)/1024)
+	}
+	return fmt.Sprintf("%.1f MB", float64(n)/(1024*1024))
+}
+
+// compactJSON shows custom data on one line, keys sorted, cut at 200 bytes.
+func compactJSON(v map[string]any) string {
+	if len(v) == 0 {
+		return "{}"
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "{…}"
+	}
+	s := sanitize(string(b))
+	if len(s) > 200 {
+		s = ansi.Truncate(s, 200, "…")
+	}
+	return s
+}
+
+// receiptMark is the delivery mark on my own messages.
+func (r *Renderer) receiptMark(m *chat.Message) string {
+	if m.Sender != r.c.Me.UID || m.IsDeleted() || m.IsAction() {
+		return ""
+	}
+	t := r.c.Theme
+	switch {
+	case m.ReadAt != 0:
+		return t.ReceiptRead.Render("✓✓ read")
+	case m.DeliveredAt != 0:
+		return t.Receipt.Render("✓✓ delivered")
+	}
+	return t.Receipt.Render("✓ sent")
+}
+
+// meta is the line under a message: thread summary and reactions.
+func (r *Renderer) meta(m *chat.Message, row Row) string {
+	t := r.c.Theme
+	var parts []string
+	if row.Thread && m.ReplyCount > 0 {
+		word := "replies"
+		if m.ReplyCount == 1 {
+			word = "reply"
+		}
+		parts = append(parts, t.ThreadCount.Render(fmt.Sprintf("↳ %d %s", m.ReplyCount, word)))
+	}
+	if !m.IsDeleted() {
+		var rs []string
+		for _, rc := range m.Data.Reactions {
+			if rc.Count <= 0 {
+				continue
+			}
+			st := t.Reaction
+			if rc.ReactedByMe {
+				st = t.ReactionMine
+			}
+			rs = append(rs, st.Render(sanitize(rc.Reaction)+" "+strconv.Itoa(rc.Count)))
+		}
+		if len(rs) > 0 {
+			parts = append(parts, strings.Join(rs, "  "))
+		}
+	}
+	return strings.Join(parts, "   ")
+}

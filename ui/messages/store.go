@@ -1,0 +1,127 @@
+package messages
+
+import (
+	"cmp"
+	"slices"
+	"time"
+
+	"cometterm/chat"
+)
+
+// entry is one loaded message and its cached rendering. The cache is valid
+// while ver and gen match what it was drawn with: ver moves when the
+// message or its neighbourhood changes, gen when width or theme does.
+type entry struct {
+	msg   chat.Message
+	ver   uint32
+	lines []string
+	cver  uint32
+	cgen  uint32
+}
+
+// store keeps messages sorted by id (CometChat ids grow with time), so a
+// message is found by binary search and never by a map that has to be
+// rebuilt when older pages arrive.
+type store struct {
+	items []*entry
+}
+
+func (s *store) len() int { return len(s.items) }
+
+// find returns the index of id, or where it would be inserted.
+func (s *store) find(id chat.ID) (int, bool) {
+	return slices.BinarySearchFunc(s.items, id, func(e *entry, id chat.ID) int {
+		switch {
+		case e.msg.ID < id:
+			return -1
+		case e.msg.ID > id:
+			return 1
+		}
+		return 0
+	})
+}
+
+func (s *store) get(id chat.ID) *entry {
+	if i, ok := s.find(id); ok {
+		return s.items[i]
+	}
+	return nil
+}
+
+// touch invalidates the rendering of the message at i.
+func (s *store) touch(i int) {
+	if i >= 0 && i < len(s.items) {
+		s.items[i].ver++
+	}
+}
+
+// reset replaces everything with msgs (any order, duplicates dropped).
+func (s *store) reset(msgs []chat.Message) {
+	s.items = make([]*entry, 0, len(msgs))
+	s.merge(msgs)
+}
+
+// merge inserts msgs before the current items when they are all older
+// (the usual case for a history page) and one by one otherwise. It returns
+// how many entries were added before the index that was first before.
+func (s *store) merge(msgs []chat.Message) (before int) {
+	sorted := slices.Clone(msgs)
+	slices.SortFunc(sorted, func(a, b chat.Message) int { return cmp.Compare(a.ID, b.ID) })
+	sorted = slices.CompactFunc(sorted, func(a, b chat.Message) bool { return a.ID == b.ID })
+	if len(s.items) == 0 || (len(sorted) > 0 && sorted[len(sorted)-1].ID < s.items[0].msg.ID) {
+		fresh := make([]*entry, 0, len(sorted)+len(s.items))
+		for _, m := range sorted {
+			fresh = append(fresh, &entry{msg: m})
+		}
+		n := len(fresh)
+		s.items = append(fresh, s.items...)
+		s.touch(n)
+		return n
+	}
+	first := chat.ID(0)
+	if len(s.items) > 0 {
+		first = s.items[0].msg.ID
+	}
+	for _, m := range sorted {
+		i, ok := s.find(m.ID)
+		if ok {
+			continue
+		}
+		s.insertAt(i, m)
+		if m.ID < first {
+			before++
+		}
+	}
+	return before
+}
+
+// insertAt places m at i and invalidates its successor, whose header or
+// date separator may now differ.
+func (s *store) insertAt(i int, m chat.Message) {
+	s.items = slices.Insert(s.items, i, &entry{msg: m})
+	s.touch(i + 1)
+}
+
+// sameDay reports whether two Unix times fall on the same local day.
+func sameDay(a, b int64, loc *time.Location) bool {
+	ta, tb := time.Unix(a, 0).In(loc), time.Unix(b, 0).In(loc)
+	ya, ma, da := ta.Date()
+	yb, mb, db := tb.Date()
+	return ya == yb && ma == mb && da == db
+}
+
+// dayLabel names a day relative to now: "Today", "Yesterday", "Mon 2 Nov",
+// with the year when it is not this year.
+func dayLabel(at int64, now time.Time, loc *time.Location) string {
+	t := time.Unix(at, 0).In(loc)
+	now = now.In(loc)
+	switch {
+	case sameDay(at, now.Unix(), loc):
+		return "Today"
+	case sameDay(at, now.AddDate(0, 0, -1).Unix(), loc):
+		return "Yesterday"
+	case t.Year() == now.Year():
+		return t.Format("Mon 2 Jan")
+	}
+	return t.Format("Mon 2 Jan 2006")
+}

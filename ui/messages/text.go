@@ -1,0 +1,166 @@
+package messages
+
+import (
+	"regexp"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// spanKind says how a run of message text is styled.
+type spanKind uint8
+
+const (
+	spanPlain spanKind = iota
+	spanMention
+	spanLink
+	spanEdited
+	spanDim
+	spanDeleted
+)
+
+// span is a styled run [start, end) of the display string; url is the
+// hyperlink target of a link span.
+type span struct {
+	start, end int
+	kind       spanKind
+	url        string
+}
+
+// styledText is text as shown (mentions resolved) plus its styled runs.
+type styledText struct {
+	display strings.Builder
+	spans   []span
+}
+
+func (t *styledText) add(s string, k spanKind, url string) {
+	if s == "" {
+		return
+	}
+	start := t.display.Len()
+	t.display.WriteString(s)
+	t.spans = append(t.spans, span{start: start, end: t.display.Len(), kind: k, url: url})
+}
+
+var (
+	mentionRe = regexp.MustCompile(`<@uid:([^>\s]+)>`)
+	linkRe    = regexp.MustCompile(`https?://[^\s<>"]+`)
+)
+
+// sanitize drops escape sequences and control characters from text that
+// came from other users, so a message can never drive the terminal.
+func sanitize(s string) string {
+	s = ansi.Strip(s)
+	if !strings.ContainsFunc(s, isControl) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\t':
+			b.WriteString("    ")
+		case r == '\n':
+			b.WriteRune(r)
+		case isControl(r):
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func isControl(r rune) bool {
+	return r != '\n' && (r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0))
+}
+
+// addRich appends user text, turning <@uid:X> into @Name mentions and URLs
+// into links.
+func (t *styledText) addRich(s string, name func(uid string) string) {
+	s = sanitize(s)
+	for s != "" {
+		mi := mentionRe.FindStringSubmatchIndex(s)
+		li := linkRe.FindStringIndex(s)
+		switch {
+		case mi == nil && li == nil:
+			t.add(s, spanPlain, "")
+			return
+		case li == nil || (mi != nil && mi[0] < li[0]):
+			t.add(s[:mi[0]], spanPlain, "")
+			t.add("@"+name(s[mi[2]:mi[3]]), spanMention, "")
+			s = s[mi[1]:]
+		default:
+			url := strings.TrimRight(s[li[0]:li[1]], ".,;:!?)]}'")
+			t.add(s[:li[0]], spanPlain, "")
+			t.add(url, spanLink, url)
+			s = s[li[0]+len(url):]
+		}
+	}
+}
+
+// textStyles are the theme styles a styledText is drawn with.
+type textStyles struct {
+	mention, link, edited, dim, deleted lipgloss.Style
+}
+
+// wrap breaks the text into lines of at most width cells (grapheme-aware)
+// and styles each line on its own, so no style or hyperlink spans a line
+// break. Every line is padded with spaces to exactly width cells.
+func (t *styledText) wrap(width int, st *textStyles) []string {
+	display := t.display.String()
+	if width < 1 {
+		width = 1
+	}
+	wrapped := strings.Split(ansi.Wrap(display, width, ""), "\n")
+	out := make([]string, 0, len(wrapped))
+	cursor := 0
+	for _, line := range wrapped {
+		at := strings.Index(display[cursor:], line)
+		if at < 0 { // not expected: wrap keeps lines as substrings
+			out = append(out, pad(line, width))
+			continue
+		}
+		start := cursor + at
+		end := start + len(line)
+		cursor = end
+		out = append(out, pad(t.styleRange(display, start, end, st), width))
+	}
+	return out
+}
+
+// styleRange renders display[start:end] with the styles of its spans.
+func (t *styledText) styleRange(display string, start, end int, st *textStyles) string {
+	var b strings.Builder
+	for _, sp := range t.spans {
+		a, z := max(sp.start, start), min(sp.end, end)
+		if a >= z {
+			continue
+		}
+		part := display[a:z]
+		switch sp.kind {
+		case spanPlain:
+			b.WriteString(part)
+		case spanMention:
+			b.WriteString(st.mention.Render(part))
+		case spanLink:
+			b.WriteString(ansi.SetHyperlink(sp.url))
+			b.WriteString(st.link.Render(part))
+			b.WriteString(ansi.ResetHyperlink())
+		case spanEdited:
+			b.WriteString(st.edited.Render(part))
+		case spanDim:
+			b.WriteString(st.dim.Render(part))
+		case spanDeleted:
+			b.WriteString(st.deleted.Render(part))
+		}
+	}
+	return b.String()
+}
+
+// pad right-pads a styled line with spaces to width cells.
+func pad(s string, width int) string {
+	if w := ansi.StringWidth(s); w < width {
+		return s + strings.Repeat(" ", width-w)
+	}
+	return s
+}

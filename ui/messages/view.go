@@ -1,0 +1,96 @@
+package messages
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+// View draws exactly height lines of width cells: the visible messages
+// with a bar beside the selected one, then any overlay (older page
+// loading, new messages below, the action menu).
+func (m *Model) View() string {
+	m.refresh()
+	w, h := m.width, m.height
+	if w <= 0 || h <= 0 {
+		return ""
+	}
+	if m.st.len() == 0 {
+		return m.placeholder()
+	}
+	lines := make([]string, 0, h)
+	i, off := m.topPos()
+	sel, selSep := m.selectedRow()
+	bar := m.c.Theme.ItemSelected.Render("▌")
+	for ; i < m.st.len() && len(lines) < h; i++ {
+		for k, l := range m.lines(i)[off:] {
+			if len(lines) == h {
+				break
+			}
+			g := " "
+			if i == sel && !(selSep && k+off == 0) {
+				g = bar
+			}
+			lines = append(lines, g+l)
+		}
+		off = 0
+	}
+	for len(lines) < h {
+		lines = append(lines, strings.Repeat(" ", w))
+	}
+	t := m.c.Theme
+	if m.older && m.atTop() {
+		lines[0] = centre(t.Hint.Render("loading older messages…"), w)
+	}
+	if !m.pinned && m.unseen > 0 {
+		word := " new messages ↓"
+		if m.unseen == 1 {
+			word = " new message ↓"
+		}
+		lines[h-1] = centre(t.Hint.Render(strconv.Itoa(m.unseen)+word), w)
+	}
+	if m.menu != nil {
+		box := m.menuView(w - 2)
+		if len(box) > h {
+			box = box[len(box)-h:]
+		}
+		for k, b := range box {
+			lines[h-len(box)+k] = pad("  "+b, w)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// selectedRow is the index of the selected message when focused, and
+// whether its first line is a date separator (which gets no bar).
+func (m *Model) selectedRow() (int, bool) {
+	if !m.focused || m.sel == 0 {
+		return -1, false
+	}
+	i, ok := m.st.find(m.sel)
+	if !ok {
+		return -1, false
+	}
+	return i, m.rowFor(i).Separator != ""
+}
+
+func (m *Model) placeholder() string {
+	text := "No messages yet"
+	if m.loading {
+		text = "Loading messages…"
+	}
+	lines := make([]string, m.height)
+	for i := range lines {
+		lines[i] = strings.Repeat(" ", m.width)
+	}
+	lines[m.height/2] = centre(m.c.Theme.Dim.Render(text), m.width)
+	return strings.Join(lines, "\n")
+}
+
+// centre places a styled string in the middle of a width-cell line.
+func centre(s string, width int) string {
+	s = ansi.Truncate(s, width, "…")
+	left := max(0, (width-ansi.StringWidth(s))/2)
+	return pad(strings.Repeat(" ", left)+s, width)
+}
