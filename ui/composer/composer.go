@@ -1,0 +1,468 @@
+// Package composer is the multi-line message editor: enter sends, slash
+// commands with completion, @mentions, :emoji: shortcodes, typing
+// indicators and editing of a previous message.
+package composer
+
+import (
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textarea"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/sahilm/fuzzy"
+
+	"cometterm/chat"
+	"cometterm/ui/common"
+)
+
+// Timings of the typing indicator: "ended" after this much idle time, and
+// "started" again while typing goes on so that peers' indicators (which
+// expire by themselves) stay up.
+const (
+	DefaultIdleTimeout = 2 * time.Second
+	typingRefresh      = 3 * time.Second
+	maxPopup           = 6
+	maxLines           = 6
+)
+
+// Target is where the composer sends: a conversation, or a thread in it.
+type Target struct {
+	ConversationID string
+	Receiver       string
+	ReceiverType   chat.ReceiverType
+	Title          string
+	ParentID       chat.ID
+}
+
+// EditLastMsg asks the root for my last message in the conversation, to
+// edit it (the root answers with BeginEdit).
+type EditLastMsg struct{ ConversationID string }
+
+// idleMsg fires IdleTimeout after a keystroke; gen says which.
+type idleMsg struct{ gen int }
+
+type popupKind int
+
+const (
+	popupNone popupKind = iota
+	popupCommand
+	popupMention
+)
+
+type candidate struct {
+	label, detail string
+	insert        string // replaces the word being completed
+	uid           string // for mentions
+}
+
+// Model is the composer.
+type Model struct {
+	c    *common.Common
+	keys KeyMap
+	ta   textarea.Model
+
+	target    Target
+	hasTarget bool
+	drafts    map[string]string
+
+	// IdleTimeout is how long without a keystroke ends "typing".
+	IdleTimeout time.Duration
+	typing      bool
+	typingAt    time.Time
+	gen         int
+
+	editing *chat.Message
+	errText string
+
+	mentionables []chat.User
+	picked       map[string]string // "@Name" → uid
+
+	popup    popupKind
+	items    []candidate
+	sel      int
+	wordFrom int // rune length of the word being completed
+
+	width                  int
+	boxFocused, boxBlurred lipgloss.Style
+}
+
+var _ common.Component = (*Model)(nil)
+
+// New builds a focused, empty composer.
+func New(c *common.Common) *Model {
+	ta := textarea.New()
+	ta.ShowLineNumbers = false
+	ta.Prompt = ""
+	ta.CharLimit = 0
+	ta.DynamicHeight = true
+	ta.MinHeight = 1
+	ta.MaxHeight = maxLines
+	ta.SetHeight(1)
+	ta.KeyMap.InsertNewline = key.NewBinding(key.WithKeys("ctrl+j", "alt+enter"))
+	m := &Model{c: c, keys: DefaultKeyMap(), ta: ta, IdleTimeout: DefaultIdleTimeout,
+		drafts: map[string]string{}, picked: map[string]string{}}
+	m.SetTheme()
+	m.ta.Focus()
+	return m
+}
+
+// SetTheme restyles the textarea for the current theme.
+func (m *Model) SetTheme() {
+	st := textarea.DefaultStyles(m.c.Theme.IsDark)
+	st.Cursor.Blink = false // a steady cursor halves idle redraws
+	st.Focused.CursorLine = st.Focused.Text
+	st.Focused.Placeholder = m.c.Theme.Dim
+	st.Blurred.Placeholder = m.c.Theme.Dim
+	m.ta.SetStyles(st)
+	box := lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).Padding(0, 1)
+	m.boxFocused = box.BorderForeground(m.c.Theme.FocusedBorder.GetForeground())
+	m.boxBlurred = box.BorderForeground(m.c.Theme.Border.GetForeground())
+	m.sizeBoxes()
+}
+
+func (m *Model) sizeBoxes() {
+	m.boxFocused = m.boxFocused.Width(m.width)
+	m.boxBlurred = m.boxBlurred.Width(m.width)
+}
+
+// Focus and Blur give or take the keyboard.
+func (m *Model) Focus() tea.Cmd { return m.ta.Focus() }
+func (m *Model) Blur()          { m.ta.Blur() }
+
+// Value is the text as typed.
+func (m *Model) Value() string { return m.ta.Value() }
+
+// Editing is the message being edited, if any.
+func (m *Model) Editing() *chat.Message { return m.editing }
+
+// SetTarget points the composer at a conversation, keeping each
+// conversation's draft, and ends typing in the previous one.
+func (m *Model) SetTarget(t Target) tea.Cmd {
+	if m.hasTarget && m.target.ConversationID == t.ConversationID && m.target.ParentID == t.ParentID {
+		m.target = t
+		m.updatePlaceholder()
+		return nil
+	}
+	cmd := m.stopTyping()
+	if m.hasTarget {
+		m.drafts[draftKey(m.target)] = m.ta.Value()
+	}
+	m.target, m.hasTarget = t, true
+	m.editing, m.errText = nil, ""
+	m.ta.SetValue(m.drafts[draftKey(t)])
+	delete(m.drafts, draftKey(t))
+	m.closePopup()
+	m.updatePlaceholder()
+	return cmd
+}
+
+func draftKey(t Target) string { return t.ConversationID + "/" + t.ParentID.String() }
+
+// Target is where the composer sends.
+func (m *Model) Target() (Target, bool) { return m.target, m.hasTarget }
+
+// SetMentionables sets who @ completes to (the group's members or the peer).
+func (m *Model) SetMentionables(us []chat.User) { m.mentionables = us }
+
+// SetError shows an inline error under the input (the server refused).
+func (m *Model) SetError(s string) { m.errText = s }
+
+// BeginEdit loads a message into the composer for editing.
+func (m *Model) BeginEdit(msg chat.Message) {
+	mm := msg
+	m.editing = &mm
+	m.errText = ""
+	m.picked = map[string]string{}
+	text := msg.Data.Text
+	for uid, u := range msg.Data.Mentions {
+		name := "@" + u.Name
+		if u.Name == "" {
+			name = "@" + uid
+		}
+		if strings.Contains(text, "<@uid:"+uid+">") {
+			text = strings.ReplaceAll(text, "<@uid:"+uid+">", name)
+			m.picked[name] = uid
+		}
+	}
+	m.ta.SetValue(text)
+	m.closePopup()
+}
+
+func (m *Model) updatePlaceholder() {
+	switch {
+	case !m.hasTarget:
+		m.ta.Placeholder = "Open a conversation to write"
+	case m.target.ParentID != 0:
+		m.ta.Placeholder = "Reply in thread"
+	default:
+		m.ta.Placeholder = "Message " + m.target.Title
+	}
+}
+
+// SetSize sets the composer's width; its height follows the text.
+func (m *Model) SetSize(w, _ int) {
+	m.width = w
+	m.ta.SetWidth(max(1, w-4))
+	m.sizeBoxes()
+}
+
+// Update handles keys and the typing idle tick.
+func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
+	switch msg := msg.(type) {
+	case idleMsg:
+		if msg.gen == m.gen {
+			return m, m.stopTyping()
+		}
+		return m, nil
+	case tea.KeyPressMsg:
+		return m, m.handleKey(msg)
+	}
+	before := m.ta.Value()
+	var cmd tea.Cmd
+	m.ta, cmd = m.ta.Update(msg)
+	return m, tea.Batch(cmd, m.afterChange(before))
+}
+
+func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
+	if m.popup != popupNone {
+		switch {
+		case key.Matches(k, m.keys.Cancel):
+			m.closePopup()
+			return nil
+		case key.Matches(k, m.keys.Next):
+			m.sel = (m.sel + 1) % len(m.items)
+			return nil
+		case key.Matches(k, m.keys.Prev):
+			m.sel = (m.sel + len(m.items) - 1) % len(m.items)
+			return nil
+		case key.Matches(k, m.keys.Complete):
+			m.accept()
+			return nil
+		case key.Matches(k, m.keys.Send):
+			// Enter accepts a completion unless the word is already complete.
+			if m.items[m.sel].insert != m.currentWord() {
+				m.accept()
+				return nil
+			}
+		}
+	}
+	switch {
+	case key.Matches(k, m.keys.Send):
+		return m.submit()
+	case key.Matches(k, m.keys.EditLast) && m.ta.Value() == "" && m.editing == nil && m.hasTarget && m.target.ParentID == 0:
+		id := m.target.ConversationID
+		return func() tea.Msg { return EditLastMsg{ConversationID: id} }
+	case key.Matches(k, m.keys.Cancel):
+		switch {
+		case m.editing != nil:
+			m.editing = nil
+			m.ta.Reset()
+		case m.errText != "":
+			m.errText = ""
+		}
+		return nil
+	}
+	before := m.ta.Value()
+	var cmd tea.Cmd
+	m.ta, cmd = m.ta.Update(k)
+	return tea.Batch(cmd, m.afterChange(before))
+}
+
+// afterChange refreshes the popup and the typing indicator after the
+// text changed.
+func (m *Model) afterChange(before string) tea.Cmd {
+	v := m.ta.Value()
+	if v == before {
+		return nil
+	}
+	m.errText = ""
+	m.refreshPopup()
+	if v == "" {
+		return m.stopTyping()
+	}
+	if strings.HasPrefix(v, "/") || m.editing != nil || !m.hasTarget {
+		return nil
+	}
+	var cmds []tea.Cmd
+	now := m.c.Now()
+	if !m.typing || now.Sub(m.typingAt) >= typingRefresh {
+		m.typing, m.typingAt = true, now
+		cmds = append(cmds, m.typingCmd(true))
+	}
+	m.gen++
+	gen := m.gen
+	cmds = append(cmds, tea.Tick(m.IdleTimeout, func(time.Time) tea.Msg { return idleMsg{gen: gen} }))
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) typingCmd(started bool) tea.Cmd {
+	t := common.Typing{Receiver: m.target.Receiver, ReceiverType: m.target.ReceiverType, Started: started}
+	return func() tea.Msg { return t }
+}
+
+func (m *Model) stopTyping() tea.Cmd {
+	if !m.typing {
+		return nil
+	}
+	m.typing = false
+	m.gen++
+	return m.typingCmd(false)
+}
+
+// submit sends the text, the edit or the command.
+func (m *Model) submit() tea.Cmd {
+	raw := m.ta.Value()
+	text := strings.TrimSpace(raw)
+	if text == "" {
+		return nil
+	}
+	if strings.HasPrefix(text, "/") && !strings.HasPrefix(text, "//") {
+		cmd, err := ParseCommand(text)
+		if err != nil {
+			m.errText = err.Error()
+			return nil
+		}
+		m.reset()
+		return func() tea.Msg { return cmd }
+	}
+	if !m.hasTarget {
+		m.errText = "open a conversation first"
+		return nil
+	}
+	text = strings.TrimPrefix(text, "/") // "//x" sends "/x"
+	text = expandEmoji(encodeMentions(text, m.picked))
+	var out tea.Msg
+	if m.editing != nil {
+		out = common.EditMessage{ID: m.editing.ID, Text: text}
+	} else {
+		t := m.target
+		out = common.SendText{ConversationID: t.ConversationID, Receiver: t.Receiver,
+			ReceiverType: t.ReceiverType, Text: text, ParentID: t.ParentID}
+	}
+	stop := m.stopTyping()
+	m.reset()
+	return tea.Batch(stop, func() tea.Msg { return out })
+}
+
+func (m *Model) reset() {
+	m.ta.Reset()
+	m.editing = nil
+	m.errText = ""
+	m.picked = map[string]string{}
+	m.closePopup()
+}
+
+// currentWord is the text from the last space (or line start) to the
+// cursor on the cursor's line.
+func (m *Model) currentWord() string {
+	lines := strings.Split(m.ta.Value(), "\n")
+	row := min(m.ta.Line(), len(lines)-1)
+	line := []rune(lines[row])
+	col := min(m.ta.Column(), len(line))
+	start := col
+	for start > 0 && line[start-1] != ' ' {
+		start--
+	}
+	return string(line[start:col])
+}
+
+func (m *Model) refreshPopup() {
+	m.closePopup()
+	v := m.ta.Value()
+	word := m.currentWord()
+	switch {
+	case strings.HasPrefix(v, "/") && !strings.ContainsAny(v, " \n") && !strings.HasPrefix(v, "//"):
+		for _, c := range completeCommands(v[1:]) {
+			m.items = append(m.items, candidate{label: c.Usage(), detail: c.Help, insert: "/" + c.Name})
+		}
+		m.popup = popupCommand
+	case strings.HasPrefix(word, "@") && len(m.mentionables) > 0:
+		m.items = m.mentionCandidates(word[1:])
+		m.popup = popupMention
+	default:
+		return
+	}
+	if len(m.items) == 0 {
+		m.closePopup()
+		return
+	}
+	m.wordFrom = len([]rune(word))
+}
+
+type users []chat.User
+
+func (u users) String(i int) string { return u[i].Name }
+func (u users) Len() int            { return len(u) }
+
+func (m *Model) mentionCandidates(q string) []candidate {
+	var out []candidate
+	add := func(u chat.User) {
+		if u.UID == m.c.Me.UID || len(out) >= maxPopup {
+			return
+		}
+		name := u.Name
+		if name == "" {
+			name = u.UID
+		}
+		out = append(out, candidate{label: "@" + name, detail: u.UID, insert: "@" + name, uid: u.UID})
+	}
+	if q == "" {
+		for _, u := range m.mentionables {
+			add(u)
+		}
+		return out
+	}
+	// Names match fuzzily; uids only by prefix, or "sp" would match every
+	// "superheroN".
+	seen := map[string]bool{}
+	for _, match := range fuzzy.FindFrom(q, users(m.mentionables)) {
+		u := m.mentionables[match.Index]
+		seen[u.UID] = true
+		add(u)
+	}
+	for _, u := range m.mentionables {
+		if !seen[u.UID] && strings.HasPrefix(u.UID, q) {
+			add(u)
+		}
+	}
+	return out
+}
+
+// accept replaces the word being completed with the selected candidate.
+func (m *Model) accept() {
+	c := m.items[m.sel]
+	for range m.wordFrom {
+		m.ta, _ = m.ta.Update(tea.KeyPressMsg{Code: tea.KeyBackspace})
+	}
+	m.ta.InsertString(c.insert + " ")
+	if c.uid != "" {
+		m.picked[c.insert] = c.uid
+	}
+	m.closePopup()
+}
+
+func (m *Model) closePopup() {
+	m.popup, m.items, m.sel, m.wordFrom = popupNone, nil, 0, 0
+}
+
+// PopupOpen reports whether a completion list is showing (enter and the
+// arrows belong to it).
+func (m *Model) PopupOpen() bool { return m.popup != popupNone }
+
+// ShortHelp is the composer's keys for the footer.
+func (m *Model) ShortHelp() []key.Binding {
+	if m.popup != popupNone {
+		return []key.Binding{m.keys.Complete, m.keys.Next, m.keys.Cancel}
+	}
+	if m.editing != nil {
+		return []key.Binding{m.keys.Send, m.keys.Newline, m.keys.Cancel}
+	}
+	return []key.Binding{m.keys.Send, m.keys.Newline, m.keys.EditLast}
+}
+
+// FullHelp is the composer's keys for the full help.
+func (m *Model) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{m.keys.Send, m.keys.Newline, m.keys.EditLast}, {m.keys.Complete, m.keys.Next, m.keys.Prev, m.keys.Cancel}}
+}

@@ -1,0 +1,69 @@
+package composer
+
+import (
+	"strings"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// Height is how many lines View draws: the popup, a status line when
+// editing or in error, and the bordered input.
+func (m *Model) Height() int {
+	h := m.ta.Height() + 2
+	if m.popup != popupNone {
+		h += len(m.items)
+	}
+	if m.statusLine() != "" {
+		h++
+	}
+	return h
+}
+
+func (m *Model) statusLine() string {
+	t := m.c.Theme
+	switch {
+	case m.errText != "":
+		return " " + t.Error.Render("✗ "+m.errText)
+	case m.editing != nil:
+		return " " + t.Dim.Render("editing message #"+m.editing.ID.String()+" · esc to cancel")
+	}
+	return ""
+}
+
+// View draws the composer, exactly Height() lines of its width.
+func (m *Model) View() string {
+	t := m.c.Theme
+	var lines []string
+	for i, c := range m.items {
+		label := c.label
+		detail := c.detail
+		st, ds := t.Item, t.Dim
+		bar := "  "
+		if i == m.sel {
+			st, bar = t.ItemSelected, t.ItemSelected.Render("▌ ")
+		}
+		line := bar + st.Render(label)
+		if detail != "" {
+			line += "  " + ds.Render(detail)
+		}
+		lines = append(lines, fitLine(line, m.width))
+	}
+	if s := m.statusLine(); s != "" {
+		lines = append(lines, fitLine(s, m.width))
+	}
+	box := m.boxBlurred
+	if m.ta.Focused() {
+		box = m.boxFocused
+	}
+	lines = append(lines, box.Render(m.ta.View()))
+	return strings.Join(lines, "\n")
+}
+
+func fitLine(s string, w int) string {
+	lw := lipgloss.Width(s)
+	if lw > w {
+		return ansi.Truncate(s, w, "…")
+	}
+	return s + strings.Repeat(" ", w-lw)
+}
