@@ -102,3 +102,10 @@ func (t *tracker) start(conv string) chat.ID {
 	}
 	return t.high
 }
+
+// highWater is the id after which anything may have been missed.
+func (t *tracker) highWater() chat.ID {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.high
+}
