@@ -1,0 +1,246 @@
+// Package sshd is the SSH front door: every SSH session gets its own chat
+// TUI, logged in as the user named by the SSH user name. It knows nothing
+// of chat beyond the UID rules; main hands it a function that builds the
+// TUI for a user.
+package sshd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync/atomic"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/ssh"
+	"charm.land/wish/v2"
+	"charm.land/wish/v2/activeterm"
+	bm "charm.land/wish/v2/bubbletea"
+	gossh "golang.org/x/crypto/ssh"
+
+	"cometterm/chat"
+)
+
+// Accounts is what the SSH door needs from the user store (store.DB).
+type Accounts interface {
+	User(ctx context.Context, uid string, withDeactivated bool) (chat.User, error)
+	CreateUser(ctx context.Context, u chat.User) (chat.User, error)
+	BindSSHKey(ctx context.Context, uid, fingerprint string, at int64) error
+	SSHKeys(ctx context.Context, uid string) ([]string, error)
+}
+
+// SessionFunc builds the TUI for uid; cleanup runs when the session ends.
+type SessionFunc func(ctx context.Context, uid string) (m tea.Model, cleanup func(), err error)
+
+// Options configure the SSH server.
+type Options struct {
+	HostKeyPath string
+	// Open lets users without a public key in (keyboard-interactive with no
+	// questions), for demos. A UID with a bound key still needs that key.
+	Open        bool
+	IdleTimeout time.Duration // default 30 minutes
+	MaxSessions int           // default 500
+	Accounts    Accounts
+	NewSession  SessionFunc
+	Logger      *slog.Logger
+	Now         func() time.Time
+}
+
+// Server is a running SSH front door.
+type Server struct {
+	opts   Options
+	srv    *ssh.Server
+	active atomic.Int64
+	log    *slog.Logger
+}
+
+// context keys set during authentication and read by the session.
+type ctxKey string
+
+const (
+	keyUID     ctxKey = "cometterm-uid"
+	keyProblem ctxKey = "cometterm-problem"
+)
+
+// New builds the server; Serve starts it.
+func New(opts Options) (*Server, error) {
+	if opts.Accounts == nil || opts.NewSession == nil {
+		return nil, errors.New("sshd: Accounts and NewSession are required")
+	}
+	if opts.IdleTimeout <= 0 {
+		opts.IdleTimeout = 30 * time.Minute
+	}
+	if opts.MaxSessions <= 0 {
+		opts.MaxSessions = 500
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	s := &Server{opts: opts, log: opts.Logger}
+	srvOpts := []ssh.Option{
+		wish.WithHostKeyPath(opts.HostKeyPath),
+		wish.WithIdleTimeout(opts.IdleTimeout),
+		wish.WithPublicKeyAuth(s.publicKeyAuth),
+		wish.WithMiddleware(
+			bm.Middleware(s.teaHandler),
+			s.limitSessions,
+			activeterm.Middleware(),
+			s.reportProblem, // outermost: runs first
+		),
+	}
+	if opts.Open {
+		srvOpts = append(srvOpts, wish.WithKeyboardInteractiveAuth(s.keylessAuth))
+	}
+	srv, err := wish.NewServer(srvOpts...)
+	if err != nil {
+		return nil, fmt.Errorf("sshd: %w", err)
+	}
+	s.srv = srv
+	return s, nil
+}
+
+// Serve accepts SSH connections on ln until Shutdown.
+func (s *Server) Serve(ln net.Listener) error {
+	err := s.srv.Serve(ln)
+	if errors.Is(err, ssh.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// Shutdown stops accepting and waits (bounded by ctx) for sessions to end,
+// then closes what is left.
+func (s *Server) Shutdown(ctx context.Context) error {
+	err := s.srv.Shutdown(ctx)
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return s.srv.Close()
+	}
+	return err
+}
+
+// Active is the number of open chat sessions.
+func (s *Server) Active() int { return int(s.active.Load()) }
+
+// uidFor validates the SSH user name as a UID. An invalid name is let in
+// so that the session can say plainly what is wrong, then closed.
+func (s *Server) uidFor(ctx ssh.Context) (string, bool) {
+	uid, err := chat.NormalizeID("uid", ctx.User())
+	if err != nil {
+		ctx.SetValue(keyProblem, fmt.Sprintf("%q is not a valid user id: use 1 to 100 characters of a-z, 0-9, '-' and '_' (ssh -p PORT yourname@host).", ctx.User()))
+		return "", false
+	}
+	ctx.SetValue(keyUID, uid)
+	return uid, true
+}
+
+// publicKeyAuth binds a key to a UID on its first login (trust on first
+// use); afterwards only a bound key logs in as that UID.
+func (s *Server) publicKeyAuth(ctx ssh.Context, key ssh.PublicKey) bool {
+	uid, ok := s.uidFor(ctx)
+	if !ok {
+		return true
+	}
+	fp := gossh.FingerprintSHA256(key)
+	keys, err := s.opts.Accounts.SSHKeys(ctx, uid)
+	if err != nil {
+		s.log.Error("ssh keys", "uid", uid, "err", err)
+		return false
+	}
+	for _, k := range keys {
+		if k == fp {
+			return true
+		}
+	}
+	if len(keys) > 0 {
+		s.log.Warn("ssh key refused: uid bound to another key", "uid", uid, "fingerprint", fp)
+		return false
+	}
+	if err := s.ensureUser(ctx, uid, ctx.User()); err != nil {
+		s.log.Error("ssh user", "uid", uid, "err", err)
+		return false
+	}
+	if err := s.opts.Accounts.BindSSHKey(ctx, uid, fp, s.opts.Now().Unix()); err != nil {
+		s.log.Error("bind ssh key", "uid", uid, "err", err)
+		return false
+	}
+	s.log.Info("ssh key bound on first use", "uid", uid, "fingerprint", fp)
+	return true
+}
+
+// keylessAuth (open mode) lets anyone in as a UID that has no bound key.
+func (s *Server) keylessAuth(ctx ssh.Context, _ gossh.KeyboardInteractiveChallenge) bool {
+	uid, ok := s.uidFor(ctx)
+	if !ok {
+		return true
+	}
+	keys, err := s.opts.Accounts.SSHKeys(ctx, uid)
+	if err != nil || len(keys) > 0 {
+		return false
+	}
+	if err := s.ensureUser(ctx, uid, ctx.User()); err != nil {
+		s.log.Error("ssh user", "uid", uid, "err", err)
+		return false
+	}
+	return true
+}
+
+func (s *Server) reportProblem(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		if p, ok := sess.Context().Value(keyProblem).(string); ok {
+			wish.Fatalln(sess, p)
+			return
+		}
+		next(sess)
+	}
+}
+
+func (s *Server) limitSessions(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		if n := s.active.Add(1); int(n) > s.opts.MaxSessions {
+			s.active.Add(-1)
+			wish.Fatalf(sess, "This server is full (%d sessions). Please try again later.\n", s.opts.MaxSessions)
+			return
+		}
+		defer s.active.Add(-1)
+		next(sess)
+	}
+}
+
+func (s *Server) teaHandler(sess ssh.Session) (tea.Model, []tea.ProgramOption) {
+	uid, _ := sess.Context().Value(keyUID).(string)
+	m, cleanup, err := s.opts.NewSession(sess.Context(), uid)
+	if err != nil {
+		s.log.Error("ssh session", "uid", uid, "err", err)
+		wish.Errorln(sess, "Could not open the chat:", err)
+		return nil, nil
+	}
+	go func() {
+		<-sess.Context().Done()
+		cleanup()
+	}()
+	s.log.Info("ssh session", "uid", uid, "remote", sess.RemoteAddr().String())
+	return m, nil
+}
+
+// ensureUser creates uid on its first SSH login, with the SSH name as the
+// display name. A deactivated user is not brought back.
+func (s *Server) ensureUser(ctx context.Context, uid, name string) error {
+	_, err := s.opts.Accounts.User(ctx, uid, true)
+	if err == nil {
+		return nil
+	}
+	if !chat.HasCode(err, chat.ErrUIDNotFound) {
+		return err
+	}
+	now := s.opts.Now().Unix()
+	_, err = s.opts.Accounts.CreateUser(ctx, chat.User{UID: uid, Name: name, Role: chat.DefaultRole, CreatedAt: now, UpdatedAt: now})
+	if chat.HasCode(err, chat.ErrUIDAlreadyExists) {
+		return nil // created by a concurrent first login
+	}
+	return err
+}

@@ -1,0 +1,300 @@
+package sshd
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"fmt"
+	"io"
+	"net"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	gossh "golang.org/x/crypto/ssh"
+
+	"cometterm/store"
+)
+
+// sizeModel is a minimal TUI at the seam: it shows who it is for and the
+// size it was given, so tests can see logins and resizes arrive.
+type sizeModel struct {
+	uid  string
+	w, h int
+}
+
+func (m sizeModel) Init() tea.Cmd { return nil }
+func (m sizeModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.w, m.h = msg.Width, msg.Height
+	case tea.KeyPressMsg:
+		if msg.String() == "ctrl+c" {
+			return m, tea.Quit
+		}
+	}
+	return m, nil
+}
+func (m sizeModel) View() tea.View { return tea.NewView(fmt.Sprintf("hello %s %dx%d", m.uid, m.w, m.h)) }
+
+type fixture struct {
+	addr string
+	db   *store.DB
+	srv  *Server
+}
+
+func start(t *testing.T, open bool, max int) *fixture {
+	t.Helper()
+	dir := t.TempDir()
+	db, err := store.Open(filepath.Join(dir, "db.sqlite"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(Options{
+		HostKeyPath: filepath.Join(dir, "host_ed25519"),
+		Open:        open,
+		MaxSessions: max,
+		Accounts:    db,
+		NewSession: func(ctx context.Context, uid string) (tea.Model, func(), error) {
+			return sizeModel{uid: uid}, func() {}, nil
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		defer cancel()
+		srv.Shutdown(ctx)
+		<-done
+		db.Close()
+	})
+	return &fixture{addr: ln.Addr().String(), db: db, srv: srv}
+}
+
+func newKey(t *testing.T) gossh.Signer {
+	t.Helper()
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := gossh.NewSignerFromKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func dial(addr, user string, auth ...gossh.AuthMethod) (*gossh.Client, error) {
+	return gossh.Dial("tcp", addr, &gossh.ClientConfig{
+		User:            user,
+		Auth:            auth,
+		HostKeyCallback: gossh.InsecureIgnoreHostKey(),
+		Timeout:         5 * time.Second,
+	})
+}
+
+// screen collects a session's output and waits for text to appear.
+type screen struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+	ch  chan struct{}
+}
+
+func newScreen(r io.Reader) *screen {
+	s := &screen{ch: make(chan struct{}, 1)}
+	go func() {
+		b := make([]byte, 4096)
+		for {
+			n, err := r.Read(b)
+			s.mu.Lock()
+			s.buf.Write(b[:n])
+			s.mu.Unlock()
+			select {
+			case s.ch <- struct{}{}:
+			default:
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return s
+}
+
+func (s *screen) waitFor(t *testing.T, want string) {
+	t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		s.mu.Lock()
+		got := s.buf.String()
+		s.mu.Unlock()
+		if strings.Contains(got, want) {
+			return
+		}
+		select {
+		case <-s.ch:
+		case <-deadline:
+			t.Fatalf("timed out waiting for %q; screen so far: %q", want, got)
+		}
+	}
+}
+
+func openPTY(t *testing.T, c *gossh.Client, w, h int) (*gossh.Session, *screen) {
+	t.Helper()
+	sess, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := sess.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	errOut, err := sess.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sess.RequestPty("xterm-256color", h, w, gossh.TerminalModes{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := sess.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	return sess, newScreen(io.MultiReader(out, errOut))
+}
+
+func TestKeyBoundOnFirstUseAndResize(t *testing.T) {
+	f := start(t, false, 0)
+	key := newKey(t)
+	c, err := dial(f.addr, "Alice", gossh.PublicKeys(key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	sess, scr := openPTY(t, c, 80, 24)
+	defer sess.Close()
+	scr.waitFor(t, "hello alice 80x24")
+
+	if err := sess.WindowChange(30, 100); err != nil {
+		t.Fatal(err)
+	}
+	scr.waitFor(t, "hello alice 100x30")
+
+	// The SSH name became the display name; the key is bound.
+	u, err := f.db.User(context.Background(), "alice", false)
+	if err != nil || u.Name != "Alice" {
+		t.Fatalf("user = %+v, %v", u, err)
+	}
+	keys, _ := f.db.SSHKeys(context.Background(), "alice")
+	if len(keys) != 1 || keys[0] != gossh.FingerprintSHA256(key.PublicKey()) {
+		t.Fatalf("bound keys = %v", keys)
+	}
+
+	// The same key logs in again; another key for alice is refused.
+	c2, err := dial(f.addr, "alice", gossh.PublicKeys(key))
+	if err != nil {
+		t.Fatalf("bound key refused: %v", err)
+	}
+	c2.Close()
+	if c3, err := dial(f.addr, "alice", gossh.PublicKeys(newKey(t))); err == nil {
+		c3.Close()
+		t.Fatal("a second key for a bound uid was let in")
+	}
+}
+
+func TestNoPTYIsRefusedWithMessage(t *testing.T) {
+	f := start(t, false, 0)
+	c, err := dial(f.addr, "bob", gossh.PublicKeys(newKey(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	sess, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := sess.CombinedOutput("")
+	if err == nil {
+		t.Fatal("session without a PTY exited 0")
+	}
+	if !strings.Contains(string(out), "PTY") {
+		t.Fatalf("output = %q", out)
+	}
+}
+
+func TestInvalidUIDGetsAClearMessage(t *testing.T) {
+	f := start(t, false, 0)
+	c, err := dial(f.addr, "not.valid", gossh.PublicKeys(newKey(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	sess, scr := openPTY(t, c, 80, 24)
+	defer sess.Close()
+	scr.waitFor(t, "is not a valid user id")
+	if keys, _ := f.db.SSHKeys(context.Background(), "not.valid"); len(keys) != 0 {
+		t.Fatal("a key was bound to an invalid uid")
+	}
+}
+
+func TestOpenModeLetsKeylessUsersIn(t *testing.T) {
+	f := start(t, true, 0)
+	noQuestions := gossh.KeyboardInteractive(func(string, string, []string, []bool) ([]string, error) { return nil, nil })
+	c, err := dial(f.addr, "carol", noQuestions)
+	if err != nil {
+		t.Fatalf("keyless login in open mode: %v", err)
+	}
+	sess, scr := openPTY(t, c, 80, 24)
+	scr.waitFor(t, "hello carol 80x24")
+	sess.Close()
+	c.Close()
+
+	// Once carol binds a key, keyless logins as carol stop working.
+	key := newKey(t)
+	c, err = dial(f.addr, "carol", gossh.PublicKeys(key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	if c, err := dial(f.addr, "carol", noQuestions); err == nil {
+		c.Close()
+		t.Fatal("keyless login allowed for a uid with a bound key")
+	}
+
+	// Without open mode there is no keyless way in.
+	closed := start(t, false, 0)
+	if c, err := dial(closed.addr, "dave", noQuestions); err == nil {
+		c.Close()
+		t.Fatal("keyless login allowed without --ssh-open")
+	}
+}
+
+func TestMaxSessions(t *testing.T) {
+	f := start(t, false, 1)
+	key := newKey(t)
+	c, err := dial(f.addr, "erin", gossh.PublicKeys(key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	s1, scr1 := openPTY(t, c, 80, 24)
+	defer s1.Close()
+	scr1.waitFor(t, "hello erin")
+
+	s2, scr2 := openPTY(t, c, 80, 24)
+	defer s2.Close()
+	scr2.waitFor(t, "server is full")
+	if f.srv.Active() != 1 {
+		t.Fatalf("active = %d", f.srv.Active())
+	}
+}
