@@ -216,7 +216,7 @@ func (m *Model) menuView(width int) []string {
 			}
 			row := "  " + t.Bold.Render(it.key) + "  " + label
 			if i == mn.cursor {
-				row = t.ItemSelected.Render("› "+it.key+"  "+label)
+				row = t.ItemSelected.Render("› " + it.key + "  " + label)
 				if it.act == actDelete && mn.confirm {
 					row = t.Error.Render("› " + it.key + "  " + label)
 				}

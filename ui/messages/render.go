@@ -23,7 +23,8 @@ const (
 	// wideFrom is the narrowest width that still gets the wide layout.
 	wideFrom = 60
 	// markW reserves room for the longest receipt mark ("✓✓ delivered") and
-	// its gap, so a mark changing never changes a message's height.
+	// its gap, so a mark changing never changes a message's height; rows
+	// too tight for it reserve 3 cells for a mark without words.
 	markW = 14
 	// groupGap is how close in time two messages of one sender must be to
 	// share a header.
@@ -88,13 +89,18 @@ func (r *Renderer) Render(m *chat.Message, width int, row Row) []string {
 		textAt = wideTextAt
 	}
 	textW := width - textAt
-	mark := r.receiptMark(m)
+	// Tight rows get the marks without words ("✓", "✓✓").
+	short := textW < 2*markW
+	mark, room := r.receiptMark(m, short), markW
+	if short {
+		room = 3
+	}
 	header := !row.Grouped
 	// The mark sits on the first text line unless a narrow header line
 	// carries it; then that line is narrower by markW, and so is the rest
 	// (one wrap width keeps the code simple and the column straight).
 	if mark != "" && (wide || !header) {
-		textW -= markW
+		textW -= room
 	}
 	body := r.body(m).wrap(max(textW, 4), r.styles())
 	indent := strings.Repeat(" ", textAt)
@@ -126,7 +132,7 @@ func (r *Renderer) Render(m *chat.Message, width int, row Row) []string {
 		out = append(out, indent+ansi.Truncate(meta, width-textAt, "…"))
 	}
 	for i := range out {
-		out[i] = pad(out[i], width)
+		out[i] = fit(out[i], width)
 	}
 	return out
 }
@@ -249,18 +255,24 @@ func compactJSON(v map[string]any) string {
 }
 
 // receiptMark is the delivery mark on my own messages.
-func (r *Renderer) receiptMark(m *chat.Message) string {
+func (r *Renderer) receiptMark(m *chat.Message, short bool) string {
 	if m.Sender != r.c.Me.UID || m.IsDeleted() || m.IsAction() {
 		return ""
 	}
 	t := r.c.Theme
+	word := func(s string) string {
+		if short {
+			return ""
+		}
+		return " " + s
+	}
 	switch {
 	case m.ReadAt != 0:
-		return t.ReceiptRead.Render("✓✓ read")
+		return t.ReceiptRead.Render("✓✓" + word("read"))
 	case m.DeliveredAt != 0:
-		return t.Receipt.Render("✓✓ delivered")
+		return t.Receipt.Render("✓✓" + word("delivered"))
 	}
-	return t.Receipt.Render("✓ sent")
+	return t.Receipt.Render("✓" + word("sent"))
 }
 
 // meta is the line under a message: thread summary and reactions.

@@ -1,0 +1,237 @@
+package messages
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"cometterm/chat"
+	"cometterm/ui/common"
+)
+
+// many builds n one-line messages with ids from first, alternating
+// senders, one every 30 s from 00:00 of the test day.
+func many(first chat.ID, n int) []chat.Message {
+	out := make([]chat.Message, n)
+	for i := range out {
+		id := first + chat.ID(i)
+		from := "superhero2"
+		if id%2 == 0 {
+			from = "superhero3"
+		}
+		out[i] = text(id, from, at(0, 0)+int64(id-1000)*30, fmt.Sprintf("msg %d.", id))
+	}
+	return out
+}
+
+func screen(m *Model) []string { return strings.Split(ansi.Strip(m.View()), "\n") }
+
+// lineOf is the screen line showing "msg <id>.", or -1.
+func lineOf(m *Model, id chat.ID) int {
+	for i, l := range screen(m) {
+		if strings.Contains(l, fmt.Sprintf("msg %d.", id)) {
+			return i
+		}
+	}
+	return -1
+}
+
+func keyPress(s string) tea.KeyPressMsg {
+	switch s {
+	case "pgup":
+		return tea.KeyPressMsg{Code: tea.KeyPgUp}
+	case "pgdown":
+		return tea.KeyPressMsg{Code: tea.KeyPgDown}
+	case "home":
+		return tea.KeyPressMsg{Code: tea.KeyHome}
+	case "end":
+		return tea.KeyPressMsg{Code: tea.KeyEnd}
+	case "up":
+		return tea.KeyPressMsg{Code: tea.KeyUp}
+	case "down":
+		return tea.KeyPressMsg{Code: tea.KeyDown}
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	}
+	r := []rune(s)[0]
+	return tea.KeyPressMsg{Code: r, Text: s}
+}
+
+// press sends a key and runs the Cmd it returns, if any.
+func press(m *Model, k string) tea.Msg {
+	_, cmd := m.Update(keyPress(k))
+	if cmd == nil {
+		return nil
+	}
+	return cmd()
+}
+
+func TestAppendWhilePinnedStaysPinned(t *testing.T) {
+	m := newPane(80, 10, many(1000, 50), false)
+	if got := lineOf(m, 1049); got != 9 {
+		t.Fatalf("newest on line %d, want the last line (9)", got)
+	}
+	m.Upsert(many(1050, 1)[0])
+	if !m.Pinned() || lineOf(m, 1050) != 9 || lineOf(m, 1049) != 8 {
+		t.Fatalf("after append: pinned=%v new on %d\n%s", m.Pinned(), lineOf(m, 1050), m.View())
+	}
+}
+
+func TestAppendWhileScrolledUpKeepsPositionAndHints(t *testing.T) {
+	m := newPane(80, 10, many(1000, 50), false)
+	press(m, "pgup")
+	before := screen(m)
+	if m.Pinned() {
+		t.Fatal("still pinned after page up")
+	}
+	m.Upsert(many(1050, 1)[0])
+	m.Upsert(many(1051, 1)[0])
+	after := screen(m)
+	for i := range 9 {
+		if before[i] != after[i] {
+			t.Fatalf("line %d moved:\n%q\n%q", i, before[i], after[i])
+		}
+	}
+	if !strings.Contains(after[9], "2 new messages ↓") {
+		t.Fatalf("no hint on the last line: %q", after[9])
+	}
+	press(m, "end")
+	if !m.Pinned() || lineOf(m, 1051) != 9 || strings.Contains(m.View(), "new message") {
+		t.Fatalf("end did not pin to the newest:\n%s", m.View())
+	}
+}
+
+func TestOwnMessageRepins(t *testing.T) {
+	m := newPane(80, 10, many(1000, 50), false)
+	press(m, "pgup")
+	m.Upsert(text(1050, "superhero1", at(12, 0), "msg 1050."))
+	if !m.Pinned() || lineOf(m, 1050) != 9 {
+		t.Fatalf("my message did not bring the view down:\n%s", m.View())
+	}
+}
+
+func TestScrollingDownToTheEndRepins(t *testing.T) {
+	m := newPane(80, 10, many(1000, 50), false)
+	press(m, "pgup")
+	press(m, "pgup")
+	m.Upsert(many(1050, 1)[0])
+	press(m, "pgdown")
+	press(m, "pgdown")
+	press(m, "pgdown")
+	if !m.Pinned() || lineOf(m, 1050) != 9 {
+		t.Fatalf("not pinned at the end:\n%s", m.View())
+	}
+}
+
+// The oldest visible message keeps its screen line when an older page
+// arrives, even though its "Today" separator goes away (the page is from
+// the same day).
+func TestPrependKeepsTopMessageOnItsLine(t *testing.T) {
+	m := newPane(80, 10, many(1100, 50), true)
+	var load tea.Msg
+	for range 10 {
+		if load = press(m, "pgup"); load != nil {
+			break
+		}
+	}
+	lo, ok := load.(common.LoadOlder)
+	if !ok || lo.Before != 1100 || lo.ConversationID != conv {
+		t.Fatalf("reaching the top sent %#v, want LoadOlder before 1100", load)
+	}
+	line := lineOf(m, 1100)
+	if line != 1 || !strings.Contains(screen(m)[0], "loading older messages…") {
+		t.Fatalf("top not reached: msg 1100 on %d\n%s", line, m.View())
+	}
+	m.Prepend(many(1050, 50), true)
+	if got := lineOf(m, 1100); got != line {
+		t.Fatalf("msg 1100 moved from line %d to %d\n%s", line, got, m.View())
+	}
+	if lineOf(m, 1099) != 0 {
+		t.Fatalf("the older page is not above:\n%s", m.View())
+	}
+}
+
+func TestPrependWhileScrolledKeepsEveryLine(t *testing.T) {
+	m := newPane(80, 10, many(1100, 50), true)
+	press(m, "pgup")
+	press(m, "pgup")
+	before := m.View()
+	m.Prepend(many(1050, 50), true)
+	if after := m.View(); after != before {
+		t.Fatalf("view moved:\n%s\n---\n%s", before, after)
+	}
+}
+
+func TestLoadOlderOnlyOnceWhileInFlight(t *testing.T) {
+	m := newPane(80, 10, many(1000, 5), true)
+	if got := press(m, "up"); got == nil {
+		t.Fatal("reaching the top did not ask for older messages")
+	}
+	for _, k := range []string{"up", "pgup", "home", "up"} {
+		if got := press(m, k); got != nil {
+			t.Fatalf("%s sent %#v while a page is in flight", k, got)
+		}
+	}
+	if _, cmd := m.Update(tea.MouseWheelMsg{Button: tea.MouseWheelUp}); cmd != nil {
+		t.Fatal("wheel sent a second request")
+	}
+	// An empty last page ends paging for good.
+	m.Prepend(nil, false)
+	if got := press(m, "home"); got != nil {
+		t.Fatalf("asked again with no more history: %#v", got)
+	}
+}
+
+func TestLoadOlderNoCascadeAfterPage(t *testing.T) {
+	m := newPane(80, 10, many(1100, 50), true)
+	m.SetFocused(true)
+	var n int
+	for range 60 {
+		if press(m, "up") != nil {
+			n++
+			if n == 1 {
+				m.Prepend(many(1050, 50), true) // arrives at once
+			}
+		}
+	}
+	// 60 steps up: the first page is reached after 49, the second
+	// needs 50 more, so exactly one request.
+	if n != 1 {
+		t.Fatalf("%d requests, want 1", n)
+	}
+	// A failed request (SetLoading false) lets the next reach ask again.
+	m2 := newPane(80, 10, many(1000, 5), true)
+	press(m2, "home")
+	m2.SetLoading(false)
+	if press(m2, "home") == nil {
+		t.Fatal("no retry after a failed request")
+	}
+}
+
+func TestResizeKeepsAnchor(t *testing.T) {
+	m := newPane(80, 10, many(1000, 50), false)
+	press(m, "pgup")
+	press(m, "pgup")
+	if lineOf(m, 1022) != 0 {
+		t.Fatalf("setup: msg 1022 is not on top:\n%s", m.View())
+	}
+	m.SetSize(50, 12)
+	// Narrow rows put the header above the text: the message is still the
+	// first on screen.
+	if got := lineOf(m, 1022); got != 1 || !strings.Contains(screen(m)[0], "Spiderman") {
+		t.Fatalf("msg 1022 on line %d after resize:\n%s", got, m.View())
+	}
+	if w := ansi.StringWidth(screen(m)[0]); w != 50 {
+		t.Fatalf("lines are %d wide after resize, want 50 (cache not dropped)", w)
+	}
+	p := newPane(80, 10, many(1000, 50), false)
+	p.SetSize(40, 10)
+	if !p.Pinned() || lineOf(p, 1049) != 9 || !strings.Contains(screen(p)[8], "Captain America") {
+		t.Fatalf("pinned view lost the newest on resize:\n%s", p.View())
+	}
+}
