@@ -39,31 +39,31 @@ func parseSubscription(mode string, roles []string) (subscription, bool) {
 }
 
 // authenticate reads the first frame, which must be a valid auth frame.
-// On success it fills uid, device, user and sub and queues the reply; on
-// failure it answers with an error body where the client can use one and
-// has the socket closed.
-func (c *conn) authenticate() bool {
+// On success it fills uid, device, user and sub and returns the reply to
+// queue; on failure it answers with an error body where the client can use
+// one, has the socket closed and returns nil.
+func (c *conn) authenticate() []byte {
 	h := c.hub
 	typ, data, err := c.ws.Read(c.ctx)
 	if err != nil {
 		h.log.Debug("websocket closed before auth", "err", err)
-		return false
+		return nil
 	}
 	c.touch()
 	if typ != websocket.MessageText {
 		c.kill(websocket.StatusUnsupportedData, "text frames only")
-		return false
+		return nil
 	}
 	var f wire.Frame
 	if err := json.Unmarshal(data, &f); err != nil {
 		h.log.Warn("websocket: malformed first frame", "err", err)
 		c.kill(websocket.StatusInvalidFramePayloadData, "malformed JSON")
-		return false
+		return nil
 	}
 	if f.Type != wire.TypeAuth {
 		h.log.Warn("websocket: first frame is not auth", "type", f.Type, "action", f.Action)
 		c.kill(websocket.StatusPolicyViolation, "auth must be the first frame")
-		return false
+		return nil
 	}
 	var body wire.AuthBody
 	if err := json.Unmarshal(f.Body, &body); err != nil {
@@ -98,7 +98,7 @@ func (c *conn) authenticate() bool {
 		h.log.Error("websocket: auth user lookup", "uid", uid, "err", err)
 		c.replyError(device, "500", "Internal error.")
 		c.kill(websocket.StatusInternalError, "internal error")
-		return false
+		return nil
 	}
 	sub, ok := parseSubscription(body.PresenceSubscription, body.Roles)
 	if !ok {
@@ -109,6 +109,8 @@ func (c *conn) authenticate() bool {
 		device = randomDevice()
 	}
 	c.uid, c.device, c.user, c.sub = uid, device, user, sub
+	label := uid + "/" + device
+	c.label.Store(&label)
 
 	reply, err := encode(wire.Frame{
 		AppID: h.opts.AppID, DeviceID: device, Type: wire.TypeAuth, Sender: uid,
@@ -116,18 +118,17 @@ func (c *conn) authenticate() bool {
 	if err != nil {
 		h.log.Error("websocket: encode auth reply", "err", err)
 		c.kill(websocket.StatusInternalError, "internal error")
-		return false
+		return nil
 	}
-	c.send(reply) // first in the queue: nothing can reach c before register
-	return true
+	return reply
 }
 
 // refuse answers an auth frame with an error body, then closes with
 // policy violation and reason.
-func (c *conn) refuse(device, code, msg, reason string) bool {
+func (c *conn) refuse(device, code, msg, reason string) []byte {
 	c.replyError(device, code, msg)
 	c.kill(websocket.StatusPolicyViolation, reason)
-	return false
+	return nil
 }
 
 // replyError writes the error body directly: the writer has nothing

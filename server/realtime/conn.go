@@ -3,6 +3,7 @@ package realtime
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -28,6 +29,10 @@ type conn struct {
 	reason     string
 	writerDone chan struct{}
 	idle       *time.Timer
+
+	// label names the socket in logs from any goroutine ("uid/device"
+	// once authenticated).
+	label atomic.Pointer[string]
 
 	// Set by authenticate before the conn is registered; read-only after.
 	uid    string
@@ -67,10 +72,18 @@ func (c *conn) send(frame []byte) {
 // first call counts; it never blocks.
 func (c *conn) kill(code websocket.StatusCode, reason string) {
 	c.killOnce.Do(func() {
-		c.hub.log.Info("websocket: closing", "uid", c.uid, "device", c.device, "code", int(code), "reason", reason)
+		c.hub.log.Info("websocket: closing", "conn", c.name(), "code", int(code), "reason", reason)
 		c.code, c.reason = code, reason
 		close(c.killed)
 	})
+}
+
+// name is the socket's log label, safe from any goroutine.
+func (c *conn) name() string {
+	if l := c.label.Load(); l != nil {
+		return *l
+	}
+	return "unauthenticated"
 }
 
 func (c *conn) isKilled() bool {
@@ -98,7 +111,7 @@ func (c *conn) writeLoop() {
 			return
 		case frame := <-c.q:
 			if err := c.write(frame); err != nil {
-				c.hub.log.Debug("websocket write failed", "uid", c.uid, "device", c.device, "err", err)
+				c.hub.log.Debug("websocket write failed", "conn", c.name(), "err", err)
 				c.kill(websocket.StatusGoingAway, "write failed")
 			}
 		}
@@ -118,7 +131,7 @@ func (c *conn) closeSocket() {
 	stop := time.AfterFunc(c.hub.opts.WriteTimeout, c.cancel)
 	defer stop.Stop()
 	if err := c.ws.Close(c.code, c.reason); err != nil {
-		c.hub.log.Debug("websocket close", "uid", c.uid, "device", c.device, "err", err)
+		c.hub.log.Debug("websocket close", "conn", c.name(), "err", err)
 	}
 }
 
@@ -132,10 +145,11 @@ func (c *conn) serve() {
 		c.cancel()
 		c.hub.unregister(c)
 	}()
-	if !c.authenticate() {
+	reply := c.authenticate()
+	if reply == nil {
 		return
 	}
-	if !c.hub.register(c) {
+	if !c.hub.register(c, reply) {
 		return
 	}
 	c.readLoop()
@@ -145,7 +159,7 @@ func (c *conn) readLoop() {
 	for {
 		typ, data, err := c.ws.Read(c.ctx)
 		if err != nil {
-			c.hub.log.Debug("websocket read ended", "uid", c.uid, "device", c.device, "err", err)
+			c.hub.log.Debug("websocket read ended", "conn", c.name(), "err", err)
 			return
 		}
 		c.touch()

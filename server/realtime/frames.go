@@ -20,12 +20,21 @@ func encode(f wire.Frame, body any) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode %s body: %w", f.Type, err)
 	}
-	f.Body = raw
-	b, err := json.Marshal(f)
+	f.Body = nil
+	env, err := json.Marshal(f)
 	if err != nil {
 		return nil, fmt.Errorf("encode %s frame: %w", f.Type, err)
 	}
-	return b, nil
+	// Splice the body in rather than setting f.Body: the encoder would
+	// validate and copy a large message body a second time.
+	out := make([]byte, 0, len(env)+len(raw)+len(`,"body":`))
+	out = append(out, env[:len(env)-1]...)
+	if len(env) > 2 {
+		out = append(out, ',')
+	}
+	out = append(out, `"body":`...)
+	out = append(out, raw...)
+	return append(out, '}'), nil
 }
 
 // deliver queues frame on every socket of every uid, except the socket

@@ -7,11 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -192,9 +195,27 @@ type client struct {
 	err         error // why reading stopped; set before done is closed
 }
 
-func (e *env) dialRaw() *websocket.Conn {
+func (e *env) dialRaw() *websocket.Conn { return e.dialBuffered(0) }
+
+// dialBuffered dials with the socket's kernel receive buffer set to rcvbuf
+// bytes (0: the default), so that a client that stops reading fills up
+// after little data.
+func (e *env) dialBuffered(rcvbuf int) *websocket.Conn {
 	e.t.Helper()
-	ws, _, err := websocket.Dial(e.ctx(), e.url, nil)
+	var opts *websocket.DialOptions
+	if rcvbuf > 0 {
+		d := &net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
+			var serr error
+			err := rc.Control(func(fd uintptr) {
+				serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, rcvbuf)
+			})
+			return errors.Join(err, serr)
+		}}
+		tr := &http.Transport{DialContext: d.DialContext}
+		e.t.Cleanup(tr.CloseIdleConnections)
+		opts = &websocket.DialOptions{HTTPClient: &http.Client{Transport: tr}}
+	}
+	ws, _, err := websocket.Dial(e.ctx(), e.url, opts)
 	if err != nil {
 		e.t.Fatalf("dial: %v", err)
 	}
@@ -359,6 +380,12 @@ func (l *logBuffer) Write(p []byte) (int, error) {
 	return l.buf.Write(p)
 }
 
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
 func (l *logBuffer) has(s string) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -371,7 +398,7 @@ func (e *env) waitLog(s string) {
 	deadline := time.Now().Add(waitFor)
 	for !e.log.has(s) {
 		if time.Now().After(deadline) {
-			e.t.Fatalf("log never said %q", s)
+			e.t.Fatalf("log never said %q; log:\n%s", s, e.log.String())
 		}
 		time.Sleep(5 * time.Millisecond) // polling a condition, bounded by the deadline
 	}

@@ -157,9 +157,11 @@ func (h *Hub) Close() error {
 	return nil
 }
 
-// register makes an authenticated conn reachable and announces the user
-// online if it is their first device.
-func (h *Hub) register(c *conn) bool {
+// register makes an authenticated conn reachable, queues its auth reply
+// and announces the user online if it is their first device. The reply is
+// queued under the registry lock: it comes before any fan-out, and once
+// the client has it the socket is reachable.
+func (h *Hub) register(c *conn, reply []byte) bool {
 	h.presenceMu.Lock()
 	defer h.presenceMu.Unlock()
 	h.mu.Lock()
@@ -174,6 +176,7 @@ func (h *Hub) register(c *conn) bool {
 	}
 	first := len(set) == 0
 	set[c] = struct{}{}
+	c.send(reply)
 	online := len(h.users)
 	h.mu.Unlock()
 	if first {
