@@ -344,3 +344,30 @@ func (u *sdkUser) waitEvent(name string, timeout time.Duration, match func(msg) 
 		}
 	}
 }
+
+// expectNoEvent fails if an event named name arrives (or has arrived)
+// within d: the SDK judges some things on its own timers, so absence can
+// only be checked over a span of time.
+func (u *sdkUser) expectNoEvent(name string, d time.Duration) {
+	u.t.Helper()
+	deadline := time.NewTimer(max(d, 0))
+	defer deadline.Stop()
+	for {
+		u.mu.Lock()
+		for _, e := range u.events {
+			if e.str("event") == name {
+				u.mu.Unlock()
+				u.t.Fatalf("%s: unexpected %s event: %s", u.name, name, e)
+			}
+		}
+		changed := u.changed
+		u.mu.Unlock()
+		select {
+		case <-changed:
+		case <-u.exited:
+			u.t.Fatalf("%s: harness exited while checking for no %s", u.name, name)
+		case <-deadline.C:
+			return
+		}
+	}
+}

@@ -36,6 +36,7 @@ const (
 // read receipts, message history, conversations, joining a password
 // group, logout.
 func TestOfficialSDKEndToEnd(t *testing.T) {
+	t.Parallel()
 	node := requireNode(t)
 	srv := startServer(t)
 
@@ -93,6 +94,14 @@ func TestOfficialSDKEndToEnd(t *testing.T) {
 	a.do("endTyping", map[string]any{"receiver": uidB}, step)
 	te := b.waitEvent("onTypingEnded", step, nil)
 	checkTyping(t, "B: onTypingEnded", te, uidA, nameA, uidB)
+
+	// B acknowledges delivery, then reads A's message; A's listeners fire.
+	b.do("markAsDelivered", map[string]any{"messageId": msgID}, step)
+	dr := a.waitEvent("onMessagesDelivered", step, func(e msg) bool { return e.str("receipt", "messageId") == msgID })
+	if dr.str("receipt", "sender", "uid") != uidB || dr.str("receipt", "receiptType") != "delivery" ||
+		dr.get("receipt", "deliveredAt") == nil {
+		t.Errorf("A: onMessagesDelivered receipt %s: want sender %s, receiptType delivery, deliveredAt", dr, uidB)
+	}
 
 	// B reads A's message; A's onMessagesRead fires.
 	b.do("markAsRead", map[string]any{"messageId": msgID}, step)
@@ -177,15 +186,53 @@ func TestOfficialSDKEndToEnd(t *testing.T) {
 		t.Errorf("A: onGroupMemberJoined %s: want %s joined %s", gj, uidB, guidPG)
 	}
 
-	// Logout: B goes, A sees B offline; then A goes.
+	// Now a member, B hears A in the group.
+	const inGroup = "welcome to the group, Bob"
+	gm := msg(a.do("sendText", map[string]any{"receiver": guidPG, "receiverType": "group", "text": inGroup}, step).get("message").(map[string]any))
+	gr := b.waitEvent("onTextMessageReceived", step, func(e msg) bool { return e.str("message", "id") == gm.str("id") })
+	if m := msg(gr["message"].(map[string]any)); m.str("text") != inGroup || m.str("sender", "name") != nameA ||
+		m.str("receiverId") != guidPG || m.str("receiverType") != "group" {
+		t.Errorf("B: group message received as %s", m)
+	}
+
+	// Logout: B goes, its socket closes, A sees B offline; then A goes.
 	b.do("logout", nil, step)
+	b.waitEvent("wsClosed", step, nil)
 	a.waitEvent("onUserOffline", step, func(e msg) bool { return e.str("user", "uid") == uidB })
 	a.do("logout", nil, step)
+	a.waitEvent("wsClosed", step, nil)
+}
+
+// TestOfficialSDKKeepAlive lets the SDK's 15-second ping run once: the
+// server must answer with a pong within the SDK's 3 seconds, or the SDK
+// drops the socket and reconnects.
+func TestOfficialSDKKeepAlive(t *testing.T) {
+	t.Parallel()
+	node := requireNode(t)
+	srv := startServer(t)
+	srv.rest(t, "POST", "/v3/users", "", map[string]any{"uid": uidA, "name": nameA})
+
+	a := startUser(t, node, "A", srv.caFile)
+	a.do("init", map[string]any{"appId": srv.appID, "host": srv.clientHost()}, step)
+	a.do("login", map[string]any{"uid": uidA, "authKey": srv.authKey}, step)
+	a.waitEvent("onConnected", step, nil)
+
+	// The first ping goes 15 s after the auth reply.
+	a.waitEvent("wsPing", 30*time.Second, nil)
+	pinged := time.Now()
+	a.waitEvent("wsPong", 3*time.Second, nil)
+	// The SDK judges the pong 3 s after its ping: stay connected past that.
+	a.expectNoEvent("onDisconnected", time.Until(pinged.Add(4*time.Second)))
+	if st := a.do("connectionStatus", nil, step).str("status"); st != "connected" {
+		t.Errorf("connection status after the first ping %q, want connected", st)
+	}
+	a.expectNoEvent("wsClosed", 0)
 }
 
 // TestOfficialSDKVerifiesCertificate shows the TLS above is real: the same
 // SDK without the test's CA cannot log in.
 func TestOfficialSDKVerifiesCertificate(t *testing.T) {
+	t.Parallel()
 	node := requireNode(t)
 	srv := startServer(t)
 	srv.rest(t, "POST", "/v3/users", "", map[string]any{"uid": uidA, "name": nameA})

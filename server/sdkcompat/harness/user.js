@@ -90,6 +90,16 @@ define('sessionStorage', new MemoryStorage());
 
 const NodeWS = require('ws');
 
+// actionOf returns the "action" of a keep-alive frame (which has no "type").
+function actionOf(data) {
+  try {
+    const f = JSON.parse(data.toString());
+    return f && f.type === undefined ? f.action : undefined;
+  } catch (_) {
+    return undefined;
+  }
+}
+
 // The SDK sets no onerror; `ws` throws on an 'error' event nobody listens to.
 class BrowserishWebSocket extends NodeWS {
   constructor(url, protocols) {
@@ -98,6 +108,13 @@ class BrowserishWebSocket extends NodeWS {
     this.on('error', (e) => {
       out({ event: 'wsError', message: errText(e) });
     });
+    // Keep-alive and close are invisible to SDK listeners; report them so
+    // the driver can check the server's side of the ping/pong contract.
+    this.on('message', (data) => {
+      const a = actionOf(data);
+      if (a === 'pong') out({ event: 'wsPong' });
+    });
+    this.on('close', (code, reason) => out({ event: 'wsClosed', code, reason: reason.toString() }));
     if (trace) {
       this.on('message', (data) => process.stderr.write('ws <- ' + data.toString() + '\n'));
       this.on('close', (code, reason) => process.stderr.write('ws closed ' + code + ' ' + reason + '\n'));
@@ -105,6 +122,7 @@ class BrowserishWebSocket extends NodeWS {
   }
   send(data, ...rest) {
     if (trace) process.stderr.write('ws -> ' + data + '\n');
+    if (actionOf(data) === 'ping') out({ event: 'wsPing' });
     return super.send(data, ...rest);
   }
 }
