@@ -135,6 +135,19 @@ func TestOfficialSDKEndToEnd(t *testing.T) {
 		t.Errorf("A: fetchPrevious: want a second, empty page (end of history), got %s", hist)
 	}
 
+	// The same history one message per page: the SDK walks back with the
+	// cursor (id and sentAt of the oldest message it holds).
+	paged := a.do("fetchPrevious", map[string]any{"uid": uidB, "limit": 1, "maxPages": 4}, step)
+	var walked []string
+	for i := range paged.get("pages").([]any) {
+		for _, m := range paged.list("pages", fmt.Sprint(i)) {
+			walked = append(walked, m.str("id"))
+		}
+	}
+	if strings.Join(walked, ",") != replyID+","+msgID {
+		t.Errorf("A: fetchPrevious one per page walked %v, want [%s %s] then an empty page: %s", walked, replyID, msgID, paged)
+	}
+
 	// Conversations: ConversationsRequestBuilder.fetchNext. The SDK asks for
 	// page 2 as well; it must come back empty, not fail.
 	checkConversation := func(u *sdkUser, with, withName, unread string) {
@@ -193,6 +206,18 @@ func TestOfficialSDKEndToEnd(t *testing.T) {
 	if m := msg(gr["message"].(map[string]any)); m.str("text") != inGroup || m.str("sender", "name") != nameA ||
 		m.str("receiverId") != guidPG || m.str("receiverType") != "group" {
 		t.Errorf("B: group message received as %s", m)
+	}
+
+	// A's conversations one per page: the group (latest) first, then B.
+	convs := a.do("fetchConversations", map[string]any{"limit": 1, "maxPages": 4}, step)
+	var order []string
+	for i := range convs.get("pages").([]any) {
+		for _, c := range convs.list("pages", fmt.Sprint(i)) {
+			order = append(order, c.str("conversationType")+":"+c.str("conversationWith", "uid")+c.str("conversationWith", "guid"))
+		}
+	}
+	if want := "group:" + guidPG + ",user:" + uidB; strings.Join(order, ",") != want {
+		t.Errorf("A: conversations one per page %v, want %s", order, want)
 	}
 
 	// Logout: B goes, its socket closes, A sees B offline; then A goes.
