@@ -32,11 +32,10 @@ func (s *seeder) reply(parent string, m chat.Message) chat.Message {
 	return m
 }
 
-// mention is CometChat's mention token with the user it names, as the
-// server would fill it on a live message.
-func mention(m chat.Message, u chat.User) chat.Message {
-	m.Data.Text = "<@uid:" + u.UID + "> " + m.Data.Text
-	m.Data.Mentions = map[string]chat.User{u.UID: u}
+// mention puts CometChat's mention token for uid in front of the text; the
+// store resolves it to the user.
+func mention(m chat.Message, uid string) chat.Message {
+	m.Data.Text = "<@uid:" + uid + "> " + m.Data.Text
 	return m
 }
 
@@ -48,10 +47,6 @@ func (s *seeder) history() {
 	gs := groups()
 	avengers, shield, lab := gs[0], gs[1], gs[2]
 	hq := chat.GroupConversationID(Avengers)
-	users := map[string]chat.User{}
-	for _, p := range cast() {
-		users[p.user.UID] = p.user
-	}
 
 	// Three days ago: the team assembles.
 	s.group(avengers, s.day(3, 9, 0))
@@ -91,7 +86,7 @@ func (s *seeder) history() {
 	s.send("lab-whoa", post(Spiderman, StarkLab, "Whoa. Can mine have web shooters?", s.day(3, 14, 7)))
 	s.react("lab-suit", Spiderman, "🔥", s.day(3, 14, 7))
 	s.send("lab-nope", post(IronMan, StarkLab, "Yours has training wheels. We'll talk.", s.day(3, 14, 9)))
-	s.readUpTo(Spiderman, chat.GroupConversationID(StarkLab), "lab-nope", s.day(3, 14, 10))
+	s.read(Spiderman, chat.GroupConversationID(StarkLab), s.day(3, 14, 10))
 
 	// Two days ago: a 1:1 with Cap, a new member, a place to meet.
 	s.send("cap-notes", dm(CaptainAmerica, IronMan, "Tony, got a minute for the briefing notes?", s.day(2, 8, 30)))
@@ -121,25 +116,25 @@ func (s *seeder) history() {
 	s.send("logan-one", dm(Wolverine, IronMan, "It's in one piece. Mostly.", s.day(1, 18, 20)))
 	s.send("logan-mostly", dm(IronMan, Wolverine, "Mostly?", s.day(1, 18, 21)))
 	s.send("logan-ok", dm(Wolverine, IronMan, "ok", s.day(1, 18, 30)))
-	s.readUpTo(IronMan, chat.UserConversationID(IronMan, Wolverine), "logan-ok", s.day(1, 18, 31))
+	s.read(IronMan, chat.UserConversationID(IronMan, Wolverine), s.day(1, 18, 31))
 
 	s.send("pete-lab", dm(Spiderman, IronMan, "Mr. Stark, is the lab open tonight?", s.day(1, 19, 0)))
 	s.send("pete-always", dm(IronMan, Spiderman, "For you, kid, always. Don't touch the red button.", s.day(1, 19, 2)))
 	s.send("pete-yay", dm(Spiderman, IronMan, "Awesome!! 🕸️", s.day(1, 19, 3)))
 	s.react("pete-always", Spiderman, "🙌", s.day(1, 19, 3))
-	s.readUpTo(IronMan, chat.UserConversationID(IronMan, Spiderman), "pete-yay", s.day(1, 19, 5))
-	s.readUpTo(IronMan, chat.GroupConversationID(StarkLab), "lab-nope", s.day(1, 19, 6))
-	s.readUpTo(IronMan, hq, "hq-oops", s.day(1, 19, 7))
+	s.read(IronMan, chat.UserConversationID(IronMan, Spiderman), s.day(1, 19, 5))
+	s.read(IronMan, chat.GroupConversationID(StarkLab), s.day(1, 19, 6))
+	s.read(IronMan, hq, s.day(1, 19, 7))
 
 	// The last hour or so: unread conversations waiting for the user.
 	s.send("cap-late", dm(IronMan, CaptainAmerica, "Running late, save me a seat.", s.ago(85*time.Minute)))
-	s.readUpTo(IronMan, chat.UserConversationID(IronMan, CaptainAmerica), "cap-late", s.ago(85*time.Minute))
+	s.read(IronMan, chat.UserConversationID(IronMan, CaptainAmerica), s.ago(85*time.Minute))
 	s.receipt(CaptainAmerica, "cap-late", chat.ReceiptRead, s.ago(80*time.Minute))
 	s.send("cap-seat", dm(CaptainAmerica, IronMan, "Saved. Again.", s.ago(79*time.Minute)))
 	s.send("cap-sure", dm(CaptainAmerica, IronMan, "sure, on my way", s.ago(78*time.Minute)))
 	s.send("scott-jet", dm(Cyclops, IronMan, "Tony, the Professor asks whether the jet is free on Friday.", s.ago(60*time.Minute)))
 	s.send("ops-password", post(CaptainAmerica, ShieldOps, "Launch at 9. Someone tell Tony the password is "+ShieldOpsPassword+".", s.ago(50*time.Minute)))
-	s.send("hq-training", mention(post(CaptainAmerica, Avengers, "training at noon, no excuses.", s.ago(40*time.Minute)), users[IronMan]))
+	s.send("hq-training", mention(post(CaptainAmerica, Avengers, "training at noon, no excuses.", s.ago(40*time.Minute)), IronMan))
 	s.send("hq-coming", post(Spiderman, Avengers, "on my way!", s.ago(38*time.Minute)))
 	s.send("hq-bub", post(Wolverine, Avengers, "Save me the heavy bag, bub.", s.ago(35*time.Minute)))
 	s.react("hq-training", Cyclops, "👍", s.ago(34*time.Minute))

@@ -109,6 +109,12 @@ func (s *seeder) group(spec groupSpec, at int64) {
 	}
 	g := spec.group
 	g.CreatedAt, g.UpdatedAt = at, at
+	// A resumed seed skips the (deliberately slow) password hash.
+	_, err := s.st.Group(s.ctx, g.GUID, "")
+	if err == nil {
+		return
+	}
+	s.check(err, "look up group "+g.GUID, chat.ErrGUIDNotFound)
 	hash := ""
 	if spec.password != "" {
 		b, err := bcrypt.GenerateFromPassword([]byte(spec.password), bcrypt.DefaultCost)
@@ -118,7 +124,7 @@ func (s *seeder) group(spec groupSpec, at int64) {
 		}
 		hash = string(b)
 	}
-	_, err := s.st.CreateGroup(s.ctx, g, hash)
+	_, err = s.st.CreateGroup(s.ctx, g, hash)
 	s.check(err, "create group "+g.GUID, chat.ErrGUIDAlreadyExists)
 }
 
@@ -217,15 +223,21 @@ func (s *seeder) receipt(uid, key string, typ chat.ReceiptType, at int64) {
 	}
 }
 
-// readUpTo marks uid's conversation read up to and including key.
-func (s *seeder) readUpTo(uid, conversationID, key string, at int64) {
+// read marks uid's conversation read up to everything sent by at, as a
+// reader at that time would; a resumed seed gets the same marks back.
+func (s *seeder) read(uid, conversationID string, at int64) {
 	if !s.step(at) {
 		return
 	}
-	if id, ok := s.id(key); ok {
-		err := s.st.MarkRead(s.ctx, uid, conversationID, id, at)
-		s.check(err, fmt.Sprintf("%s reads %s", uid, conversationID))
+	last, err := s.st.ListMessages(s.ctx, chat.MessageQuery{
+		Asker: uid, ConversationID: conversationID, Affix: "prepend", SentAt: at, Limit: 1,
+	})
+	if err != nil || len(last) == 0 {
+		s.check(err, fmt.Sprintf("%s lists %s", uid, conversationID))
+		return
 	}
+	err = s.st.MarkRead(s.ctx, uid, conversationID, last[len(last)-1].ID, at)
+	s.check(err, fmt.Sprintf("%s reads %s", uid, conversationID))
 }
 
 // finish writes the completion mark, last of all.
