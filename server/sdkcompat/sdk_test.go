@@ -220,6 +220,32 @@ func TestOfficialSDKEndToEnd(t *testing.T) {
 		t.Errorf("A: conversations one per page %v, want %s", order, want)
 	}
 
+	// A edits, then deletes the group message; B's listeners hear both.
+	const edited = "welcome to the group, Bob (edited)"
+	ed := a.do("editText", map[string]any{"messageId": gm.str("id"), "receiver": guidPG, "receiverType": "group", "text": edited}, step)
+	if ed.str("message", "id") != gm.str("id") || ed.str("message", "text") != edited || ed.get("editedAt") == nil {
+		t.Errorf("A: editMessage resolved with %s", ed)
+	}
+	ee := b.waitEvent("onMessageEdited", step, func(e msg) bool { return e.str("message", "id") == gm.str("id") })
+	if ee.str("message", "text") != edited || ee.str("editedBy") != uidA || ee.get("editedAt") == nil {
+		t.Errorf("B: onMessageEdited %s: want the new text, editedBy %s and editedAt", ee, uidA)
+	}
+	del := a.do("deleteMessage", map[string]any{"messageId": gm.str("id")}, step)
+	if del.str("message", "id") != gm.str("id") || del.get("deletedAt") == nil {
+		t.Errorf("A: deleteMessage resolved with %s", del)
+	}
+	de := b.waitEvent("onMessageDeleted", step, func(e msg) bool { return e.str("message", "id") == gm.str("id") })
+	if de.str("deletedBy") != uidA || de.get("deletedAt") == nil {
+		t.Errorf("B: onMessageDeleted %s: want deletedBy %s and deletedAt", de, uidA)
+	}
+
+	// B leaves the group; A sees it go.
+	b.do("leaveGroup", map[string]any{"guid": guidPG}, step)
+	gl := a.waitEvent("onGroupMemberLeft", step, func(e msg) bool { return e.str("user", "uid") == uidB })
+	if gl.str("group", "guid") != guidPG || gl.str("action", "action") != "left" {
+		t.Errorf("A: onGroupMemberLeft %s: want %s left %s", gl, uidB, guidPG)
+	}
+
 	// Logout: B goes, its socket closes, A sees B offline; then A goes.
 	b.do("logout", nil, step)
 	b.waitEvent("wsClosed", step, nil)

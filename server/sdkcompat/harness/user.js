@@ -268,8 +268,8 @@ function addListeners() {
       onTypingEnded: guarded('onTypingEnded', (t) => ({ typing: typingJSON(t) })),
       onMessagesDelivered: guarded('onMessagesDelivered', (r) => ({ receipt: receiptJSON(r) })),
       onMessagesRead: guarded('onMessagesRead', (r) => ({ receipt: receiptJSON(r) })),
-      onMessageEdited: guarded('onMessageEdited', (m) => ({ message: messageJSON(m) })),
-      onMessageDeleted: guarded('onMessageDeleted', (m) => ({ message: messageJSON(m) })),
+      onMessageEdited: guarded('onMessageEdited', (m) => ({ message: messageJSON(m), editedAt: m.getEditedAt(), editedBy: m.getEditedBy() })),
+      onMessageDeleted: guarded('onMessageDeleted', (m) => ({ message: messageJSON(m), deletedAt: m.getDeletedAt(), deletedBy: m.getDeletedBy() })),
     }),
   );
   CometChat.addUserListener(
@@ -389,6 +389,23 @@ const commands = {
       if (list.length === 0) break;
     }
     return { pages };
+  },
+
+  async editText(c) {
+    const m = new CometChat.TextMessage(need(c, 'receiver'), need(c, 'text'), c.receiverType || CometChat.RECEIVER_TYPE.USER);
+    m.setId(need(c, 'messageId'));
+    const edited = await CometChat.editMessage(m);
+    return { message: messageJSON(edited), editedAt: edited.getEditedAt(), editedBy: edited.getEditedBy() };
+  },
+
+  async deleteMessage(c) {
+    const deleted = await CometChat.deleteMessage(need(c, 'messageId'));
+    return { message: messageJSON(deleted), deletedAt: deleted.getDeletedAt(), deletedBy: deleted.getDeletedBy() };
+  },
+
+  async leaveGroup(c) {
+    const left = await CometChat.leaveGroup(need(c, 'guid'));
+    return { left };
   },
 
   async joinGroup(c) {
