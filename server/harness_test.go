@@ -88,7 +88,7 @@ func (r *recorder) closes() []string {
 
 // env is a server on a real SQLite file behind real HTTP.
 type env struct {
-	t   *testing.T
+	t   testing.TB
 	dir string
 	db  *store.DB
 	app chat.App
@@ -100,12 +100,12 @@ type env struct {
 
 type envOption func(*server.Options)
 
-func newEnv(t *testing.T, opts ...envOption) *env {
+func newEnv(t testing.TB, opts ...envOption) *env {
 	t.Helper()
 	return openEnv(t, t.TempDir(), opts...)
 }
 
-func openEnv(t *testing.T, dir string, opts ...envOption) *env {
+func openEnv(t testing.TB, dir string, opts ...envOption) *env {
 	t.Helper()
 	db, err := store.Open(filepath.Join(dir, "chat.db"))
 	if err != nil {
@@ -155,7 +155,7 @@ func (r resp) code() string {
 	return eb.Error.Code
 }
 
-func (r resp) envelope(t *testing.T) wire.Envelope {
+func (r resp) envelope(t testing.TB) wire.Envelope {
 	t.Helper()
 	var env wire.Envelope
 	if err := json.Unmarshal(r.Body, &env); err != nil || env.Data == nil {
@@ -165,7 +165,7 @@ func (r resp) envelope(t *testing.T) wire.Envelope {
 }
 
 // data decodes the envelope's data into v, failing on an error answer.
-func (r resp) data(t *testing.T, v any) {
+func (r resp) data(t testing.TB, v any) {
 	t.Helper()
 	if r.Status != http.StatusOK {
 		t.Fatalf("status %d: %s", r.Status, r.Body)
@@ -177,7 +177,7 @@ func (r resp) data(t *testing.T, v any) {
 	}
 }
 
-func (r resp) meta(t *testing.T) *wire.Meta {
+func (r resp) meta(t testing.TB) *wire.Meta {
 	t.Helper()
 	return r.envelope(t).Meta
 }
@@ -187,6 +187,12 @@ type hdr map[string]string
 
 func (e *env) do(method, path string, h hdr, body any) resp {
 	e.t.Helper()
+	return e.doWith(e.t, method, path, h, body)
+}
+
+// doWith is do reporting failures to t (a fuzz target's own T).
+func (e *env) doWith(t testing.TB, method, path string, h hdr, body any) resp {
+	t.Helper()
 	var rd io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -197,13 +203,13 @@ func (e *env) do(method, path string, h hdr, body any) resp {
 	default:
 		raw, err := json.Marshal(b)
 		if err != nil {
-			e.t.Fatalf("encode body: %v", err)
+			t.Fatalf("encode body: %v", err)
 		}
 		rd = bytes.NewReader(raw)
 	}
 	req, err := http.NewRequest(method, e.ts.URL+path, rd)
 	if err != nil {
-		e.t.Fatalf("request: %v", err)
+		t.Fatalf("request: %v", err)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	for k, v := range h {
@@ -211,12 +217,12 @@ func (e *env) do(method, path string, h hdr, body any) resp {
 	}
 	res, err := e.ts.Client().Do(req)
 	if err != nil {
-		e.t.Fatalf("%s %s: %v", method, path, err)
+		t.Fatalf("%s %s: %v", method, path, err)
 	}
 	defer res.Body.Close()
 	raw, err := io.ReadAll(res.Body)
 	if err != nil {
-		e.t.Fatalf("read body: %v", err)
+		t.Fatalf("read body: %v", err)
 	}
 	return resp{Status: res.StatusCode, Header: res.Header, Body: raw}
 }
@@ -238,7 +244,7 @@ func (e *env) as(token, method, path string, body any) resp {
 }
 
 // mustOK fails unless r is a 200 with data.
-func mustOK(t *testing.T, r resp) resp {
+func mustOK(t testing.TB, r resp) resp {
 	t.Helper()
 	if r.Status != http.StatusOK {
 		t.Fatalf("want 200, got %d: %s", r.Status, r.Body)
@@ -247,7 +253,7 @@ func mustOK(t *testing.T, r resp) resp {
 }
 
 // wantCode fails unless r is an error with code.
-func wantCode(t *testing.T, r resp, code string) {
+func wantCode(t testing.TB, r resp, code string) {
 	t.Helper()
 	if got := r.code(); got != code {
 		t.Fatalf("want error %s, got status %d: %s", code, r.Status, r.Body)
@@ -327,3 +333,5 @@ func (e *env) scopeOf(guid, uid string) chat.Scope {
 	}
 	return m.Scope
 }
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

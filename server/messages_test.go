@@ -36,7 +36,7 @@ func TestSendMessages(t *testing.T) {
 	mustOK(t, e.admin("POST", "/messages", map[string]any{
 		"receiver": "alice", "receiverType": "user", "category": "message", "type": "image", "muid": "m-1",
 		"tags": []string{"pics"}, "data": map[string]any{
-			"metadata": map[string]any{"k": "v"},
+			"metadata":    map[string]any{"k": "v"},
 			"attachments": []map[string]any{{"url": "https://example.com/cat.png", "name": "cat.png", "mimeType": "image/png", "size": 10}},
 		},
 	}, "bob")).data(t, &m)

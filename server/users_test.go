@@ -202,18 +202,20 @@ func TestAuthTokens(t *testing.T) {
 	wantCode(t, e.admin("POST", "/users/nobody/auth_tokens", nil), chat.ErrUIDNotFound)
 	wantCode(t, e.admin("POST", "/users/alice/auth_tokens", map[string]any{"platform": strings.Repeat("p", 300)}), chat.ErrBadRequest)
 
-	// Deleting one of two tokens leaves the user's sockets alone.
+	// Deleting one token revokes it alone; the sockets are closed so the
+	// revoked device cannot stay connected.
 	mustOK(t, e.admin("DELETE", "/users/alice/auth_tokens/"+tok.Token, nil))
 	if _, err := e.db.AuthTokenUID(e.ctx(), tok.Token); err == nil {
 		t.Fatal("deleted token still resolves")
 	}
-	if c := e.pub.closes(); len(c) != 0 {
-		t.Fatalf("closed sockets early: %v", c)
+	if c := e.pub.closes(); len(c) != 1 || !strings.HasPrefix(c[0], "alice:") {
+		t.Fatalf("sockets not closed on revoke: %v", c)
 	}
 	mustOK(t, e.as(second, "GET", "/users/alice", nil))
+	wantCode(t, e.admin("DELETE", "/users/alice/auth_tokens/"+tok.Token, nil), chat.ErrAuthTokenNotFoundUser)
 	mustOK(t, e.admin("DELETE", "/users/alice/auth_tokens", nil))
 	wantCode(t, e.as(second, "GET", "/users/alice", nil), chat.ErrAuthTokenNotFound)
-	if c := e.pub.closes(); len(c) != 1 || !strings.HasPrefix(c[0], "alice:") {
+	if c := e.pub.closes(); len(c) != 2 || !strings.HasPrefix(c[1], "alice:") {
 		t.Fatalf("flush did not close sockets: %v", c)
 	}
 }
