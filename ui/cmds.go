@@ -1,0 +1,233 @@
+package ui
+
+import (
+	"context"
+
+	tea "charm.land/bubbletea/v2"
+
+	"cometterm/chat"
+	"cometterm/chat/client"
+)
+
+// Every call to the server runs in a tea.Cmd and comes back as one of
+// these messages, carrying the conversation (or group) it belongs to so
+// that a late answer never lands in another conversation.
+
+type (
+	eventMsg        struct{ ev chat.Event }
+	eventsClosedMsg struct{}
+	connectedMsg    struct{ err error }
+
+	conversationsMsg struct {
+		convs []chat.Conversation
+		err   error
+	}
+	conversationMsg struct {
+		conv chat.Conversation
+		open bool // open it once it arrives
+		err  error
+	}
+	historyMsg struct {
+		conv   string
+		before chat.ID
+		msgs   []chat.Message
+		err    error
+	}
+	groupMsg struct {
+		group chat.Group
+		err   error
+	}
+	membersMsg struct {
+		guid    string
+		members []chat.GroupMember
+		err     error
+	}
+	// sentMsg answers SendText; fromComposer says where to show an error.
+	sentMsg struct {
+		conv string
+		msg  chat.Message
+		err  error
+	}
+	// changedMsg answers edit, delete and reactions with the new message.
+	changedMsg struct {
+		what string
+		msg  chat.Message
+		err  error
+	}
+	usersMsg struct {
+		users []chat.User
+		err   error
+	}
+	groupsMsg struct {
+		groups []chat.Group
+		err    error
+	}
+	// directMsg answers /msg: the peer, and text to send once open.
+	directMsg struct {
+		user chat.User
+		text string
+		err  error
+	}
+	joinedMsg struct {
+		group chat.Group
+		err   error
+	}
+	leftMsg struct {
+		guid string
+		err  error
+	}
+	// doneMsg answers calls whose only result is success or refusal.
+	doneMsg struct {
+		ok  string // notice on success
+		err error
+	}
+	// noopMsg ends a fire-and-forget call (receipts, typing).
+	noopMsg struct{}
+)
+
+func (m *Model) ctx() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), m.opts.RequestTimeout)
+}
+
+// waitEvent is the transport pump: it takes one event off the client's
+// channel; Update re-arms it after each.
+func (m *Model) waitEvent() tea.Cmd {
+	ch := m.be.Events()
+	return func() tea.Msg {
+		ev, ok := <-ch
+		if !ok {
+			return eventsClosedMsg{}
+		}
+		return eventMsg{ev: ev}
+	}
+}
+
+func (m *Model) connect() tea.Cmd {
+	if m.be.Status() == chat.ConnConnected {
+		return nil
+	}
+	be := m.be
+	timeout := 2 * m.opts.RequestTimeout
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		return connectedMsg{err: be.Connect(ctx)}
+	}
+}
+
+func (m *Model) loadConversations() tea.Cmd {
+	be := m.be
+	return m.call(func(ctx context.Context) tea.Msg {
+		cs, err := be.Conversations(ctx, chat.ConversationQuery{Page: chat.Page{PerPage: 100}})
+		return conversationsMsg{convs: cs, err: err}
+	})
+}
+
+func (m *Model) fetchConversation(id string, open bool) tea.Cmd {
+	be := m.be
+	return m.call(func(ctx context.Context) tea.Msg {
+		c, err := be.Conversation(ctx, id)
+		return conversationMsg{conv: c, open: open, err: err}
+	})
+}
+
+func (m *Model) fetchHistory(conv string, before chat.ID) tea.Cmd {
+	be, limit := m.be, m.opts.PageSize
+	q := chat.MessageQuery{ConversationID: conv, Limit: limit, HideReplies: true}
+	if before != 0 {
+		q.Affix, q.ID = "prepend", before
+	}
+	return m.call(func(ctx context.Context) tea.Msg {
+		msgs, err := be.Messages(ctx, q)
+		return historyMsg{conv: conv, before: before, msgs: msgs, err: err}
+	})
+}
+
+func (m *Model) fetchGroup(guid string) tea.Cmd {
+	be := m.be
+	return m.call(func(ctx context.Context) tea.Msg {
+		g, err := be.Group(ctx, guid)
+		return groupMsg{group: g, err: err}
+	})
+}
+
+func (m *Model) fetchMembers(guid string) tea.Cmd {
+	be := m.be
+	return m.call(func(ctx context.Context) tea.Msg {
+		ms, err := be.ListMembers(ctx, guid, chat.MemberQuery{Page: chat.Page{PerPage: 1000}})
+		return membersMsg{guid: guid, members: ms, err: err}
+	})
+}
+
+func (m *Model) sendText(conv, receiver string, rt chat.ReceiverType, text string, parent chat.ID) tea.Cmd {
+	be := m.be
+	var opts []client.SendOption
+	if parent != 0 {
+		opts = append(opts, client.InThread(parent))
+	}
+	return m.call(func(ctx context.Context) tea.Msg {
+		msg, err := be.SendText(ctx, receiver, rt, text, opts...)
+		return sentMsg{conv: conv, msg: msg, err: err}
+	})
+}
+
+func (m *Model) change(what string, f func(context.Context) (chat.Message, error)) tea.Cmd {
+	return m.call(func(ctx context.Context) tea.Msg {
+		msg, err := f(ctx)
+		return changedMsg{what: what, msg: msg, err: err}
+	})
+}
+
+func (m *Model) done(ok string, f func(context.Context) error) tea.Cmd {
+	return m.call(func(ctx context.Context) tea.Msg { return doneMsg{ok: ok, err: f(ctx)} })
+}
+
+// fireAndForget runs a call whose failure is only logged.
+func (m *Model) fireAndForget(what string, f func(context.Context) error) tea.Cmd {
+	log := m.log
+	return m.call(func(ctx context.Context) tea.Msg {
+		if err := f(ctx); err != nil {
+			log.Debug("ui: background call failed", "call", what, "err", err)
+		}
+		return noopMsg{}
+	})
+}
+
+// call wraps f with the request timeout.
+func (m *Model) call(f func(context.Context) tea.Msg) tea.Cmd {
+	timeout := m.opts.RequestTimeout
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		return f(ctx)
+	}
+}
+
+func (m *Model) loadDirectory() tea.Cmd {
+	be := m.be
+	return tea.Batch(
+		m.call(func(ctx context.Context) tea.Msg {
+			us, err := be.ListUsers(ctx, chat.UserQuery{Page: chat.Page{PerPage: 200}})
+			return usersMsg{users: us, err: err}
+		}),
+		m.call(func(ctx context.Context) tea.Msg {
+			gs, err := be.ListGroups(ctx, chat.GroupQuery{Page: chat.Page{PerPage: 200}})
+			return groupsMsg{groups: gs, err: err}
+		}))
+}
+
+func (m *Model) join(guid, password string) tea.Cmd {
+	be := m.be
+	return m.call(func(ctx context.Context) tea.Msg {
+		g, err := be.JoinGroup(ctx, guid, password)
+		return joinedMsg{group: g, err: err}
+	})
+}
+
+func (m *Model) startDirect(uid, text string) tea.Cmd {
+	be := m.be
+	return m.call(func(ctx context.Context) tea.Msg {
+		u, err := be.User(ctx, uid)
+		return directMsg{user: u, text: text, err: err}
+	})
+}

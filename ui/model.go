@@ -1,0 +1,204 @@
+// Package ui is the TUI's root model: it lays out the conversation list,
+// the header, the message pane, the composer and the side panels, routes
+// keys to the focused part, turns the parts' intents into calls to the
+// chat client, and feeds the client's events back to them.
+package ui
+
+import (
+	"io"
+	"log/slog"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	tea "charm.land/bubbletea/v2"
+
+	"cometterm/chat"
+	"cometterm/ui/common"
+	"cometterm/ui/composer"
+	"cometterm/ui/convlist"
+	"cometterm/ui/directory"
+	"cometterm/ui/header"
+	"cometterm/ui/messages"
+	"cometterm/ui/statusbar"
+)
+
+type focus int
+
+const (
+	focusList focus = iota
+	focusPane
+	focusComposer
+)
+
+// Model is the root model. Its parts are pointers: a copy of Model is the
+// same TUI, as Bubble Tea's value-typed Update expects.
+type Model struct {
+	be   Backend
+	opts Options
+	c    *common.Common
+	log  *slog.Logger
+
+	keys, composeKeys KeyMap
+	help              help.Model
+
+	status   *statusbar.Model
+	list     *convlist.Model
+	header   *header.Model
+	pane     *messages.Model
+	composer *composer.Model
+	dir      *directory.Model
+
+	st *state
+}
+
+// state is the root's own bookkeeping, shared by every copy of Model.
+type state struct {
+	focus                   focus
+	dirOpen, showHelp       bool
+	showMembers, showEvents bool
+	listLoaded              bool
+
+	open     string // the open conversation id
+	openConv chat.Conversation
+	members  []chat.GroupMember // of the open group
+	users    map[string]chat.User
+	// lastMine and lastAny remember, per conversation, my newest message
+	// (for ↑ edit and /edit, /delete) and the newest of anyone's (/react).
+	lastMine, lastAny map[string]chat.Message
+
+	width, height int
+	geo           geometry
+	isDark        bool
+}
+
+// New builds the TUI over a backend. main needs only this and
+// tea.NewProgram(m); closing the backend after the program ends stays the
+// caller's job.
+func New(be Backend, opts Options) Model {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Loc == nil {
+		opts.Loc = time.Local
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if opts.RequestTimeout <= 0 {
+		opts.RequestTimeout = 15 * time.Second
+	}
+	if opts.PageSize <= 0 {
+		opts.PageSize = 30
+	}
+	c := &common.Common{Theme: common.NewTheme(!opts.Light, opts.NoColor), Now: opts.Now, Me: be.Me(), Loc: opts.Loc}
+	m := Model{
+		be: be, opts: opts, c: c, log: opts.Logger,
+		keys: DefaultKeyMap(), help: help.New(),
+		status: statusbar.New(c, opts.ServerLabel), list: convlist.New(c), header: header.New(c),
+		pane: messages.New(c), composer: composer.New(c), dir: directory.New(c),
+		st: &state{focus: focusComposer, isDark: !opts.Light, users: map[string]chat.User{},
+			lastMine: map[string]chat.Message{}, lastAny: map[string]chat.Message{}},
+	}
+	// The members panel and the event inspector are not part of this
+	// build yet: their keys stay off so that nothing offers them.
+	m.keys.Members.SetEnabled(false)
+	m.keys.Inspector.SetEnabled(false)
+	m.composeKeys = m.keys.composing()
+	m.header.SetPanelKeys(m.keys.Members, m.keys.Inspector)
+	m.status.SetStatus(be.Status(), 0, 0)
+	m.applyHelpStyles()
+	m.composer.SetTarget(composer.Target{})
+	m.st.users[c.Me.UID] = c.Me
+	return m
+}
+
+// Init asks the terminal for its background, connects, loads the
+// conversation list and starts the event pump.
+func (m Model) Init() tea.Cmd {
+	return tea.Batch(tea.RequestBackgroundColor, m.connect(), m.loadConversations(), m.waitEvent())
+}
+
+func (m *Model) applyHelpStyles() {
+	st := help.DefaultStyles(m.c.Theme.IsDark)
+	if m.c.Theme.NoColor {
+		st = help.Styles{}
+	}
+	m.help.Styles = st
+}
+
+// Update routes one message, then re-lays out if the composer changed
+// height (it grows with its text and its completion list).
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	out, cmd := m.update(msg)
+	if m.st.geo.composerH != m.composer.Height() {
+		m.layout()
+	}
+	return out, cmd
+}
+
+func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.st.width, m.st.height = msg.Width, msg.Height
+		m.layout()
+		return m, nil
+	case tea.BackgroundColorMsg:
+		m.setTheme(msg.IsDark())
+		return m, nil
+	case tea.KeyPressMsg:
+		return m, m.handleKey(msg)
+	case tea.MouseWheelMsg:
+		return m, m.handleWheel(msg)
+	case tea.MouseClickMsg:
+		return m, m.handleClick(msg)
+	case eventMsg:
+		return m, tea.Batch(m.handleEvent(msg.ev), m.waitEvent())
+	case eventsClosedMsg:
+		m.status.SetStatus(chat.ConnDisconnected, 0, 0)
+		return m, nil
+	}
+	if cmd, ok := m.handleResult(msg); ok {
+		return m, cmd
+	}
+	if cmd, ok := m.handleIntent(msg); ok {
+		return m, cmd
+	}
+	// Ticks and blinks of the parts: each ignores what is not its own.
+	var cmds []tea.Cmd
+	_, cmd := m.composer.Update(msg)
+	cmds = append(cmds, cmd)
+	_, cmd = m.header.Update(msg)
+	cmds = append(cmds, cmd)
+	_, cmd = m.status.Update(msg)
+	cmds = append(cmds, cmd)
+	if m.st.dirOpen {
+		_, cmd = m.dir.Update(msg)
+		cmds = append(cmds, cmd)
+	}
+	if m.list.Filtering() {
+		_, cmd = m.list.Update(msg)
+		cmds = append(cmds, cmd)
+	}
+	return m, tea.Batch(cmds...)
+}
+
+func (m *Model) setTheme(dark bool) {
+	if dark == m.st.isDark {
+		return
+	}
+	m.st.isDark = dark
+	m.c.Theme = common.NewTheme(dark, m.opts.NoColor)
+	m.list.SetTheme()
+	m.composer.SetTheme()
+	m.dir.SetTheme()
+	m.pane.SetTheme()
+	m.applyHelpStyles()
+}
+
+// notice shows a line in the status bar and logs errors.
+func (m *Model) notice(text string, isErr bool) tea.Cmd {
+	if isErr {
+		m.log.Warn("ui", "error", text)
+	}
+	return m.status.Notice(text, isErr)
+}
