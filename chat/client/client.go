@@ -31,6 +31,7 @@ var ErrClosed = errors.New("client: closed")
 // Client is one logged-in user. Its methods are safe for concurrent use.
 type Client struct {
 	cfg     Config
+	ownHTTP bool
 	rest    *rest
 	session string
 	wsURL   string
@@ -59,7 +60,7 @@ type Client struct {
 // and in auto mode starts connecting (it does not wait for the socket:
 // follow Events or Status).
 func Login(ctx context.Context, cfg Config) (*Client, error) {
-	cfg = cfg.withDefaults()
+	cfg, ownHTTP := cfg.withDefaults()
 	clientAPI, adminAPI, err := cfg.apiBases()
 	if err != nil {
 		return nil, fmt.Errorf("login: %w", err)
@@ -76,6 +77,7 @@ func Login(ctx context.Context, cfg Config) (*Client, error) {
 		events:  make(chan chat.Event, cfg.EventBuffer),
 		done:    make(chan struct{}),
 		status:  chat.ConnDisconnected,
+		ownHTTP: ownHTTP,
 	}
 	c.rest = &rest{
 		http: cfg.HTTPClient, clientAPI: clientAPI, adminAPI: adminAPI,
@@ -282,6 +284,9 @@ func (c *Client) Close() error {
 	c.eventsClosed = true
 	close(c.events)
 	c.emitMu.Unlock()
+	if c.ownHTTP {
+		c.cfg.HTTPClient.CloseIdleConnections()
+	}
 	return nil
 }
 

@@ -50,9 +50,13 @@ type Config struct {
 	DeviceID string
 }
 
-func (c Config) withDefaults() Config {
+// withDefaults fills the zero fields; ownHTTP reports that the HTTP
+// client is ours, so Close may drop its idle connections.
+func (c Config) withDefaults() (_ Config, ownHTTP bool) {
 	if c.HTTPClient == nil {
-		c.HTTPClient = &http.Client{Timeout: 30 * time.Second}
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		c.HTTPClient = &http.Client{Timeout: 30 * time.Second, Transport: tr}
+		ownHTTP = true
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
@@ -75,7 +79,7 @@ func (c Config) withDefaults() Config {
 	if c.Now == nil {
 		c.Now = time.Now
 	}
-	return c
+	return c, ownHTTP
 }
 
 // validRegions are the regions CometChat hosts apps in.

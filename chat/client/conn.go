@@ -167,10 +167,10 @@ func (c *Client) runSocket(ctx context.Context, r *runner) (authed bool, err err
 	stop := ctx.Done()
 	if first {
 		if err := c.takeBaseline(ctx); err != nil {
-			return false, err
+			return false, classify(err)
 		}
 	} else if err := c.catchUp(ctx, stop); err != nil {
-		return false, err
+		return false, classify(err)
 	}
 	c.mu.Lock()
 	c.connected = true

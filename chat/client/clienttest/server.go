@@ -53,6 +53,7 @@ type Server struct {
 	ln     *trackingListener
 	served chan error
 	wsIdle time.Duration
+	admin  *http.Client
 }
 
 // Option adjusts the server before it starts.
@@ -79,6 +80,7 @@ func Start(t testing.TB, opts ...Option) *Server {
 	s := &Server{
 		t: t, dir: t.TempDir(), AppID: AppID, log: st.log,
 		AuthKey: randomHex(t, 16), RESTKey: randomHex(t, 20),
+		admin: &http.Client{Timeout: 10 * time.Second, Transport: http.DefaultTransport.(*http.Transport).Clone()},
 	}
 	s.app = chat.App{
 		AppID: AppID, AuthKey: s.AuthKey, RESTKeyHash: server.HashKey(s.RESTKey),
@@ -168,6 +170,7 @@ func (s *Server) Stop() {
 	if err := s.Store.Close(); err != nil {
 		s.t.Errorf("clienttest: close store: %v", err)
 	}
+	s.admin.CloseIdleConnections()
 	s.http = nil
 }
 
@@ -265,7 +268,7 @@ func (s *Server) AdminCall(method, path string, body, out any) error {
 	}
 	req.Header.Set("apikey", s.RESTKey)
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := s.admin.Do(req)
 	if err != nil {
 		return err
 	}
