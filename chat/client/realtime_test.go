@@ -56,7 +56,9 @@ func TestConversationsReceiptsTypingTransient(t *testing.T) {
 	if err := bob.MarkRead(ctx, got.Message); err != nil {
 		t.Fatal(err)
 	}
-	first(t, ar, func(e chat.ReceiptReceived) bool { return e.Receipt.Type == chat.ReceiptRead && e.Receipt.MessageID == m2.ID })
+	first(t, ar, func(e chat.ReceiptReceived) bool {
+		return e.Receipt.Type == chat.ReceiptRead && e.Receipt.MessageID == m2.ID
+	})
 	sent := first(t, br, func(e chat.FrameSent) bool { return e.FrameType == wire.TypeReceipts })
 	var f wire.Frame
 	if err := json.Unmarshal(sent.Raw, &f); err != nil || f.Receiver != "alice" || f.MessageSender != "alice" || f.DeviceID != bob.SessionID() || sent.Dir != chat.Outbound {
