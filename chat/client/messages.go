@@ -58,7 +58,7 @@ func (c *Client) send(ctx context.Context, receiver string, rt chat.ReceiverType
 		path = "/messages/" + o.parent.String() + "/thread"
 	}
 	var m chat.Message
-	if _, err := c.rest.do(ctx, request{method: "POST", path: path, body: body}, &m); err != nil {
+	if _, err := c.rest.do(ctx, request{method: "POST", path: path, body: body, idempotencyKey: o.muid}, &m); err != nil {
 		return chat.Message{}, err
 	}
 	c.track.fetched(m)

@@ -37,6 +37,9 @@ type request struct {
 	body   any
 	admin  bool
 	apiKey string
+	// idempotencyKey marks a request safe to repeat (a send with a muid):
+	// net/http then retries it on a connection that went stale.
+	idempotencyKey string
 }
 
 // do performs r and decodes data into out (nil to ignore it). It returns
@@ -69,6 +72,9 @@ func (c *rest) do(ctx context.Context, r request, out any) (*wire.Meta, error) {
 	h.Set("resource", c.session)
 	if c.appID != "" {
 		h.Set("appId", c.appID)
+	}
+	if r.idempotencyKey != "" {
+		h.Set("Idempotency-Key", r.idempotencyKey)
 	}
 	if r.admin {
 		h.Set("apiKey", r.apiKey)
