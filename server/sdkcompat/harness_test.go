@@ -315,13 +315,23 @@ func (u *sdkUser) try(cmd string, args map[string]any, timeout time.Duration) ms
 // process) that satisfies match, and returns it.
 func (u *sdkUser) waitEvent(name string, timeout time.Duration, match func(msg) bool) msg {
 	u.t.Helper()
+	return u.waitFor(name, timeout, func(e msg) bool {
+		return e.str("event") == name && (match == nil || match(e))
+	})
+}
+
+// waitFor waits for the first event that satisfies match; what names the
+// wait in failures.
+func (u *sdkUser) waitFor(what string, timeout time.Duration, match func(msg) bool) msg {
+	u.t.Helper()
+	name := what
 	deadline := time.NewTimer(timeout)
 	defer deadline.Stop()
 	exited := false
 	for {
 		u.mu.Lock()
 		for _, e := range u.events {
-			if e.str("event") == name && (match == nil || match(e)) {
+			if match(e) {
 				u.mu.Unlock()
 				return e
 			}

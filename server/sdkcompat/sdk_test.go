@@ -407,3 +407,61 @@ func (s *testServer) rest(t *testing.T, method, path, onBehalfOf string, body an
 	}
 	return env.Data
 }
+
+// TestOfficialSDKLogoutKeepsOtherDevices: a user on two devices logs out of
+// one. Logout revokes that session's auth token only; the other device
+// stays connected and keeps receiving messages.
+func TestOfficialSDKLogoutKeepsOtherDevices(t *testing.T) {
+	t.Parallel()
+	if os.Getenv("SDKCOMPAT_KNOWN_BUGS") != "1" {
+		// Known server bug: DELETE /v3.0/me revokes one auth token but then
+		// calls Publisher.CloseUser(uid), which closes every socket of the
+		// user (1008 "User logged out"). The other device's SDK sees
+		// onDisconnected, reconnects 5 s later with its still valid JWT, and
+		// loses what was sent meanwhile. The fix needs the hub to remember
+		// each socket's token hash (the JWT's "ath" claim) and a close by
+		// token. Run with SDKCOMPAT_KNOWN_BUGS=1 to see it fail.
+		t.Skip("known server bug: logout closes the user's other devices (set SDKCOMPAT_KNOWN_BUGS=1 to run)")
+	}
+	node := requireNode(t)
+	srv := startServer(t)
+	srv.rest(t, "POST", "/v3/users", "", map[string]any{"uid": uidA, "name": nameA})
+	srv.rest(t, "POST", "/v3/users", "", map[string]any{"uid": uidB, "name": nameB})
+
+	a1 := startUser(t, node, "A-laptop", srv.caFile)
+	a2 := startUser(t, node, "A-phone", srv.caFile)
+	b := startUser(t, node, "B", srv.caFile)
+	for _, u := range []*sdkUser{a1, a2, b} {
+		u.do("init", map[string]any{"appId": srv.appID, "host": srv.clientHost()}, step)
+	}
+	b.do("login", map[string]any{"uid": uidB, "authKey": srv.authKey}, step)
+	b.waitEvent("onConnected", step, nil)
+	a1.do("login", map[string]any{"uid": uidA, "authKey": srv.authKey}, step)
+	b.waitEvent("onUserOnline", step, func(e msg) bool { return e.str("user", "uid") == uidA })
+	a2.do("login", map[string]any{"uid": uidA, "authKey": srv.authKey}, step)
+	// A is already online, so no presence tells us the phone is in: wait
+	// for the server's auth reply on its socket.
+	a2.waitEvent("wsAuth", step, func(e msg) bool { return e.str("code") == "200" })
+
+	// Both of A's devices hear B; that also proves both sockets are in.
+	first := msg(b.do("sendText", map[string]any{"receiver": uidA, "text": "to both devices"}, step).get("message").(map[string]any))
+	for _, a := range []*sdkUser{a1, a2} {
+		a.waitEvent("onTextMessageReceived", step, func(e msg) bool { return e.str("message", "id") == first.str("id") })
+	}
+
+	a2.do("logout", nil, step)
+	a2.waitEvent("wsClosed", step, nil)
+
+	second := msg(b.do("sendText", map[string]any{"receiver": uidA, "text": "after the phone logged out"}, step).get("message").(map[string]any))
+	got := a1.waitFor("the message or a close", step, func(e msg) bool {
+		return e.str("event") == "wsClosed" ||
+			e.str("event") == "onTextMessageReceived" && e.str("message", "id") == second.str("id")
+	})
+	if got.str("event") == "wsClosed" {
+		t.Fatalf("A-laptop: the server closed this socket (%s, %q) when A-phone logged out; "+
+			"logout (DELETE /v3.0/me) must end only the session of the auth token it was called with", got.str("code"), got.str("reason"))
+	}
+	a1.expectNoEvent("wsClosed", 0)
+	a1.expectNoEvent("onDisconnected", 0)
+	b.expectNoEvent("onUserOffline", 0)
+}

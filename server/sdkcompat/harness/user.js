@@ -28,7 +28,17 @@ function errText(e) {
 // The SDK throws inside promise callbacks when a response lacks a field it
 // needs; a browser would only log that. Report it so the driver fails loudly
 // instead of waiting for a promise that never settles.
+let loggedOut = false;
 process.on('unhandledRejection', (reason) => {
+  // The SDK reports the session to POST /user_sessions on a timer started
+  // at login, and rejects without a handler when that fires after logout.
+  // That is the SDK talking to itself (no request is made), not a reply of
+  // the server.
+  const code = reason && reason.error && reason.error.code;
+  if (loggedOut && code === 'USER_NOT_LOGED_IN') {
+    out({ event: 'rejectionAfterLogout', message: errText(reason) });
+    return;
+  }
   out({ event: 'unhandledRejection', message: errText(reason) });
 });
 process.on('uncaughtException', (err) => {
@@ -90,11 +100,9 @@ define('sessionStorage', new MemoryStorage());
 
 const NodeWS = require('ws');
 
-// actionOf returns the "action" of a keep-alive frame (which has no "type").
-function actionOf(data) {
+function parseFrame(data) {
   try {
-    const f = JSON.parse(data.toString());
-    return f && f.type === undefined ? f.action : undefined;
+    return JSON.parse(data.toString());
   } catch (_) {
     return undefined;
   }
@@ -111,8 +119,10 @@ class BrowserishWebSocket extends NodeWS {
     // Keep-alive and close are invisible to SDK listeners; report them so
     // the driver can check the server's side of the ping/pong contract.
     this.on('message', (data) => {
-      const a = actionOf(data);
-      if (a === 'pong') out({ event: 'wsPong' });
+      const f = parseFrame(data);
+      if (f && f.type === undefined && f.action === 'pong') out({ event: 'wsPong' });
+      // The server's answer to the auth frame: from here on it delivers to this socket.
+      if (f && f.type === 'auth') out({ event: 'wsAuth', code: f.body && f.body.code, status: f.body && f.body.status });
     });
     this.on('close', (code, reason) => out({ event: 'wsClosed', code, reason: reason.toString() }));
     if (trace) {
@@ -122,7 +132,8 @@ class BrowserishWebSocket extends NodeWS {
   }
   send(data, ...rest) {
     if (trace) process.stderr.write('ws -> ' + data + '\n');
-    if (actionOf(data) === 'ping') out({ event: 'wsPing' });
+    const f = parseFrame(data);
+    if (f && f.type === undefined && f.action === 'ping') out({ event: 'wsPing' });
     return super.send(data, ...rest);
   }
 }
@@ -415,6 +426,7 @@ const commands = {
 
   async logout() {
     await CometChat.logout();
+    loggedOut = true;
     return {};
   },
 
