@@ -25,6 +25,9 @@ func DefaultKeyMap() KeyMap {
 // letterFree keeps the keys of b that may fire while the composer has the
 // keyboard: the non-printable ones.
 func letterFree(b key.Binding) key.Binding {
+	if !b.Enabled() {
+		return b
+	}
 	var keys []string
 	for _, k := range b.Keys() {
 		if len([]rune(k)) > 1 {
