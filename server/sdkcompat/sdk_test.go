@@ -199,6 +199,49 @@ func TestOfficialSDKEndToEnd(t *testing.T) {
 		t.Errorf("A: onGroupMemberJoined %s: want %s joined %s", gj, uidB, guidPG)
 	}
 
+	// Users, groups and members through the SDK's request builders.
+	users := b.do("fetchUsers", map[string]any{"limit": 30}, step)
+	var seenA bool
+	for _, u := range users.list("users") {
+		if u.str("uid") == uidA {
+			seenA = true
+			if u.str("name") != nameA || u.str("status") != "online" {
+				t.Errorf("B: UsersRequest lists A as %s: want %q, online", u, nameA)
+			}
+		}
+	}
+	if !seenA {
+		t.Errorf("B: UsersRequest does not list %s: %s", uidA, users)
+	}
+	if u := b.do("getUser", map[string]any{"uid": uidA}, step); u.str("user", "name") != nameA || u.str("user", "status") != "online" {
+		t.Errorf("B: getUser(%s) = %s: want %q, online", uidA, u, nameA)
+	}
+	groups := b.do("fetchGroups", map[string]any{"limit": 30}, step)
+	var seenPG bool
+	for _, g := range groups.list("groups") {
+		if g.str("guid") == guidPG {
+			seenPG = true
+			if g.get("hasJoined") != true || g.str("type") != "password" || g.str("scope") != "participant" || g.str("name") != namePG {
+				t.Errorf("B: GroupsRequest lists %s as %s: want joined, password, participant", guidPG, g)
+			}
+		}
+	}
+	if !seenPG {
+		t.Errorf("B: GroupsRequest does not list %s: %s", guidPG, groups)
+	}
+	if g := a.do("getGroup", map[string]any{"guid": guidPG}, step); g.str("group", "membersCount") != "2" ||
+		g.str("group", "scope") != "admin" || g.get("group", "hasJoined") != true {
+		t.Errorf("A: getGroup(%s) = %s: want 2 members, A admin and joined", guidPG, g)
+	}
+	members := a.do("fetchGroupMembers", map[string]any{"guid": guidPG}, step)
+	scopes := map[string]string{}
+	for _, m := range members.list("members") {
+		scopes[m.str("uid")] = m.str("scope")
+	}
+	if len(scopes) != 2 || scopes[uidA] != "admin" || scopes[uidB] != "participant" {
+		t.Errorf("A: GroupMembersRequest gave %s: want %s admin, %s participant", members, uidA, uidB)
+	}
+
 	// Now a member, B hears A in the group.
 	const inGroup = "welcome to the group, Bob"
 	gm := msg(a.do("sendText", map[string]any{"receiver": guidPG, "receiverType": "group", "text": inGroup}, step).get("message").(map[string]any))

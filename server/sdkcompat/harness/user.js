@@ -419,6 +419,32 @@ const commands = {
     return { left };
   },
 
+  async fetchUsers(c) {
+    const req = new CometChat.UsersRequestBuilder().setLimit(c.limit || 30).build();
+    const list = await req.fetchNext();
+    return { users: list.map(userJSON) };
+  },
+
+  async getUser(c) {
+    return { user: userJSON(await CometChat.getUser(need(c, 'uid'))) };
+  },
+
+  async fetchGroups(c) {
+    const req = new CometChat.GroupsRequestBuilder().setLimit(c.limit || 30).build();
+    const list = await req.fetchNext();
+    return { groups: list.map(groupJSON) };
+  },
+
+  async getGroup(c) {
+    return { group: groupJSON(await CometChat.getGroup(need(c, 'guid'))) };
+  },
+
+  async fetchGroupMembers(c) {
+    const req = new CometChat.GroupMembersRequestBuilder(need(c, 'guid')).setLimit(c.limit || 30).build();
+    const list = await req.fetchNext();
+    return { members: list.map((m) => Object.assign(userJSON(m), { scope: m.getScope(), joinedAt: m.getJoinedAt() })) };
+  },
+
   async joinGroup(c) {
     const g = await CometChat.joinGroup(need(c, 'guid'), c.type || CometChat.GROUP_TYPE.PUBLIC, c.password);
     return { group: groupJSON(g) };
