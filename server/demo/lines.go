@@ -24,7 +24,7 @@ const (
 func classify(text string) kind {
 	t := strings.ToLower(strings.TrimSpace(text))
 	words := strings.FieldsFunc(t, func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' })
-	if len(words) > 0 && len(words) <= 4 {
+	if len(words) > 0 && len(words) <= 5 {
 		switch words[0] {
 		case "hi", "hello", "hey", "yo", "morning", "evening", "howdy", "hiya", "sup":
 			return greeting
@@ -50,6 +50,12 @@ func classify(text string) kind {
 
 // replies are each demo user's answers by kind.
 var replies = map[string]map[kind][]string{
+	IronMan: {
+		greeting:  {"Hey {name}. Make it quick, I've got a suit on the bench.", "{name}! To what do I owe the pleasure?"},
+		question:  {"Short answer: yes. Long answer: also yes, with rockets.", "Let me ask JARVIS. ...He says probably.", "Good question, {name}. I'll sleep on it. I don't sleep."},
+		thanks:    {"You're welcome. Obviously.", "Anytime, {name}."},
+		statement: {"Noted.", "Love it. Ship it.", "Sure thing, {name}.", "I'll add it to the list. It's a long list."},
+	},
 	CaptainAmerica: {
 		greeting:  {"Good to see you, {name}.", "Morning, {name}. Ready when you are.", "Hey {name}. All quiet on this end."},
 		question:  {"Good question. Let me check with the team and get back to you.", "I'd say yes, but let's keep it by the book.", "Not sure yet, {name}. Briefing at eleven will settle it."},
@@ -80,12 +86,14 @@ var replies = map[string]map[kind][]string{
 // public group; follow-ups answer a chatter line.
 var (
 	chatter = map[string][]string{
+		IronMan:        {"New suit firmware is out. Please don't press the red button.", "Shawarma later? I'm buying."},
 		CaptainAmerica: {"Training at noon. Everyone.", "Reminder: this is a demo workspace. Be nice to each other.", "Who left the shield in the kitchen?", "Good work out there today, team."},
 		Spiderman:      {"does anyone know how to get web fluid out of a couch", "brb, saving a cat from a tree 🐈", "Quick poll: pizza or shawarma tonight?", "I'm on patrol. Queens is quiet today."},
 		Wolverine:      {"Who took the last beer.", "Heading out. Don't wait up.", "Someone tell Cyclops the jet's parked crooked again."},
 		Cyclops:        {"Jet is fuelled and ready.", "Status check: all systems green.", "Danger Room is free this afternoon if anyone wants a session."},
 	}
 	followUps = map[string][]string{
+		IronMan:        {"Sounds good.", "Classic.", "I'll allow it."},
 		CaptainAmerica: {"Copy that.", "Let's keep it tidy, people.", "Good."},
 		Spiderman:      {"lol", "same!!", "wait what", "👍"},
 		Wolverine:      {"Sure.", "Not it.", "Whatever you say, {name}."},
