@@ -39,7 +39,9 @@ func (m sizeModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	return m, nil
 }
-func (m sizeModel) View() tea.View { return tea.NewView(fmt.Sprintf("hello %s %dx%d", m.uid, m.w, m.h)) }
+func (m sizeModel) View() tea.View {
+	return tea.NewView(fmt.Sprintf("hello %s %dx%d", m.uid, m.w, m.h))
+}
 
 type fixture struct {
 	addr string
