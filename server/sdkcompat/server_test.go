@@ -67,13 +67,24 @@ func randomHex(t *testing.T, n int) string {
 	return hex.EncodeToString(b)
 }
 
-// servingURL matches what `cometterm serve` logs once it listens (slog text
-// handler on stderr with --log -).
-var servingURL = regexp.MustCompile(`msg=serving url=https://127\.0\.0\.1:(\d+)`)
+// The banner `cometterm serve` prints on stdout once it listens.
+var (
+	bannerURL  = regexp.MustCompile(`^\s*URL\s+https://127\.0\.0\.1:(\d+)\s`)
+	bannerCert = regexp.MustCompile(`^\s*TLS cert\s+(\S.*?)\s*$`)
+	bannerApp  = regexp.MustCompile(`^\s*App ID\s+(\S+)\s*$`)
+	bannerData = regexp.MustCompile(`^\s*Data\s+`)
+)
+
+// banner is what the test reads from the server's banner.
+type banner struct {
+	port     int
+	certFile string
+	appID    string
+}
 
 // startServer runs `cometterm serve` over TLS with a self-signed
 // certificate on a random 127.0.0.1 port and a fresh data dir, with app
-// credentials made up for this test. The process is killed at test end.
+// credentials made up for this test. The process is stopped at test end.
 func startServer(t *testing.T) *testServer {
 	t.Helper()
 	bin := comettermBinary(t)
@@ -94,28 +105,36 @@ func startServer(t *testing.T) *testServer {
 		"--log-level", "debug",
 	)
 	cmd.Env = serverEnv()
-	stderr, err := cmd.StderrPipe()
+	var logBuf, outBuf lockedBuffer
+	cmd.Stderr = &logBuf
+	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var stdout lockedBuffer
-	cmd.Stdout = &stdout
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start cometterm serve: %v", err)
 	}
-	var logBuf lockedBuffer
-	port := make(chan int, 1)
+	ready := make(chan banner, 1)
 	readDone := make(chan struct{})
 	go func() {
 		defer close(readDone)
-		sc := bufio.NewScanner(stderr)
-		sc.Buffer(make([]byte, 64<<10), 1<<20)
+		var b banner
 		sent := false
+		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
-			logBuf.Write(append(sc.Bytes(), '\n'))
-			if m := servingURL.FindSubmatch(sc.Bytes()); m != nil && !sent {
-				p, _ := strconv.Atoi(string(m[1]))
-				port <- p
+			line := sc.Text()
+			outBuf.Write([]byte(line + "\n"))
+			if m := bannerURL.FindStringSubmatch(line); m != nil {
+				b.port, _ = strconv.Atoi(m[1])
+			}
+			if m := bannerCert.FindStringSubmatch(line); m != nil {
+				b.certFile = m[1]
+			}
+			if m := bannerApp.FindStringSubmatch(line); m != nil {
+				b.appID = m[1]
+			}
+			if bannerData.MatchString(line) && !sent {
+				ready <- b
 				sent = true
 			}
 		}
@@ -128,27 +147,33 @@ func startServer(t *testing.T) *testServer {
 	t.Cleanup(func() {
 		_ = cmd.Process.Signal(os.Interrupt)
 		select {
-		case <-exited:
-		case <-time.After(10 * time.Second):
+		case err := <-exited:
+			if err != nil && !t.Failed() {
+				t.Errorf("cometterm serve did not stop cleanly on interrupt: %v\nlog:\n%s", err, logBuf.String())
+			}
+		case <-time.After(15 * time.Second):
 			_ = cmd.Process.Kill()
 			<-exited
+			t.Errorf("cometterm serve did not stop within 15s of an interrupt")
 		}
 		if t.Failed() {
-			t.Logf("---- cometterm serve stdout ----\n%s", stdout.String())
+			t.Logf("---- cometterm serve stdout ----\n%s", outBuf.String())
 			t.Logf("---- cometterm serve log ----\n%s", logBuf.String())
 		}
 	})
 
+	var b banner
 	select {
-	case s.port = <-port:
+	case b = <-ready:
 	case err := <-exited:
-		t.Fatalf("cometterm serve exited before serving: %v\nstdout:\n%s\nlog:\n%s", err, stdout.String(), logBuf.String())
+		t.Fatalf("cometterm serve exited before serving: %v\nstdout:\n%s\nlog:\n%s", err, outBuf.String(), logBuf.String())
 	case <-time.After(60 * time.Second):
-		t.Fatalf("cometterm serve did not report serving within 60s\nlog:\n%s", logBuf.String())
+		t.Fatalf("cometterm serve printed no banner within 60s\nstdout:\n%s\nlog:\n%s", outBuf.String(), logBuf.String())
 	}
-
-	// The certificate the server made for itself, in its data dir.
-	s.caFile = findCert(t, dataDir)
+	if b.port == 0 || b.certFile == "" || b.appID != s.appID {
+		t.Fatalf("banner lacks an https URL on 127.0.0.1, the TLS cert or our app id %s:\n%s", s.appID, outBuf.String())
+	}
+	s.port, s.caFile = b.port, b.certFile
 	s.http = httpsClient(t, s.caFile)
 	waitReady(t, s)
 	return s
@@ -165,29 +190,6 @@ func serverEnv() []string {
 		env = append(env, kv)
 	}
 	return env
-}
-
-// findCert returns the one PEM file holding a certificate in dir.
-func findCert(t *testing.T, dir string) string {
-	t.Helper()
-	var found []string
-	_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return nil
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return nil
-		}
-		if blk, _ := pem.Decode(b); blk != nil && blk.Type == "CERTIFICATE" {
-			found = append(found, p)
-		}
-		return nil
-	})
-	if len(found) != 1 {
-		t.Fatalf("want exactly one certificate in the data dir %s, found %v", dir, found)
-	}
-	return found[0]
 }
 
 // waitReady polls the REST API until it answers over verified TLS.
