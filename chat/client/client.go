@@ -290,8 +290,10 @@ func (c *Client) Close() error {
 	return nil
 }
 
-// emit delivers ev, waiting while the buffer is full, until stop or
-// Close. It reports whether ev was delivered.
+// emit delivers ev, waiting while the buffer is full. Only a stop the
+// caller asked for (stop, Close) ends the wait undelivered; with room in
+// the buffer the event always goes in. It reports whether ev was
+// delivered.
 func (c *Client) emit(stop <-chan struct{}, ev chat.Event) bool {
 	c.emitMu.RLock()
 	defer c.emitMu.RUnlock()
@@ -301,11 +303,16 @@ func (c *Client) emit(stop <-chan struct{}, ev chat.Event) bool {
 	select {
 	case c.events <- ev:
 		return true
-	case <-stop:
-		return false
-	case <-c.done:
-		return false
+	default:
 	}
+	select {
+	case c.events <- ev:
+		return true
+	case <-stop:
+	case <-c.done:
+	}
+	c.cfg.Logger.Debug("event not delivered: stopping and nobody reads", "type", fmt.Sprintf("%T", ev))
+	return false
 }
 
 func (c *Client) setStatus(st chat.ConnStatus) {
@@ -314,10 +321,9 @@ func (c *Client) setStatus(st chat.ConnStatus) {
 	c.mu.Unlock()
 }
 
-// statusEvent records and reports a connection state change. It waits
-// for the reader (never drops) unless the client is closed.
-func (c *Client) statusEvent(ev chat.ConnectionChanged) {
+// statusEvent records and reports a connection state change.
+func (c *Client) statusEvent(stop <-chan struct{}, ev chat.ConnectionChanged) {
 	c.setStatus(ev.Status)
 	ev.EventMeta = chat.EventMeta{At: c.cfg.Now(), Dir: chat.Local}
-	c.emit(nil, ev)
+	c.emit(stop, ev)
 }

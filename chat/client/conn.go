@@ -80,7 +80,7 @@ func (c *Client) loop(ctx context.Context, r *runner) {
 	attempt := 0
 	var lastErr error
 	for {
-		c.statusEvent(chat.ConnectionChanged{Status: chat.ConnConnecting, Attempt: attempt, Err: lastErr})
+		c.statusEvent(ctx.Done(), chat.ConnectionChanged{Status: chat.ConnConnecting, Attempt: attempt, Err: lastErr})
 		authed, err := c.runSocket(ctx, r)
 		if ctx.Err() != nil {
 			break
@@ -98,7 +98,7 @@ func (c *Client) loop(ctx context.Context, r *runner) {
 		attempt++
 		wait := c.backoff.delay(attempt)
 		c.cfg.Logger.Info("connection lost", "err", err, "attempt", attempt, "retry_in", wait)
-		c.statusEvent(chat.ConnectionChanged{Status: chat.ConnDisconnected, Attempt: attempt, RetryIn: wait, Err: err})
+		c.statusEvent(ctx.Done(), chat.ConnectionChanged{Status: chat.ConnDisconnected, Attempt: attempt, RetryIn: wait, Err: err})
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
@@ -109,7 +109,7 @@ func (c *Client) loop(ctx context.Context, r *runner) {
 			break
 		}
 	}
-	c.statusEvent(chat.ConnectionChanged{Status: chat.ConnDisconnected, Err: r.err})
+	c.statusEvent(ctx.Done(), chat.ConnectionChanged{Status: chat.ConnDisconnected, Err: r.err})
 }
 
 // handshakeTimeout bounds dial and auth: a server that answers nothing
@@ -163,7 +163,7 @@ func (c *Client) runSocket(ctx context.Context, r *runner) (authed bool, err err
 		wg.Wait()
 	}()
 
-	c.statusEvent(chat.ConnectionChanged{Status: chat.ConnConnected})
+	c.statusEvent(ctx.Done(), chat.ConnectionChanged{Status: chat.ConnConnected})
 	stop := ctx.Done()
 	if first {
 		if err := c.takeBaseline(ctx); err != nil {

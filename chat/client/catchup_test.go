@@ -1,0 +1,142 @@
+package client_test
+
+import (
+	"slices"
+	"testing"
+
+	"cometterm/chat"
+	"cometterm/chat/client"
+	"cometterm/chat/client/clienttest"
+)
+
+// What happens while away comes back as the events it would have been
+// live: edits, deletes, group actions, thread replies, group messages.
+func TestCatchUpKeepsEventKinds(t *testing.T) {
+	s := clienttest.Start(t)
+	alice, ar := login(t, s, "alice", manual)
+	bob, _ := login(t, s, "bob", manual)
+	carol, _ := login(t, s, "carol", manual)
+	ctx := ctxT(t)
+	if _, err := bob.CreateGroup(ctx, client.NewGroup{GUID: "g", Name: "G", Type: chat.GroupPublic,
+		Members: map[string]chat.Scope{"alice": chat.ScopeParticipant}}); err != nil {
+		t.Fatal(err)
+	}
+	old, err := bob.SendText(ctx, "alice", chat.ReceiverUser, "old")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone, err := bob.SendText(ctx, "alice", chat.ReceiverUser, "to be deleted")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := alice.Connect(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := alice.Disconnect(); err != nil {
+		t.Fatal(err)
+	}
+
+	if _, err := bob.EditMessage(ctx, old.ID, "old, edited"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bob.DeleteMessage(ctx, gone.ID); err != nil {
+		t.Fatal(err)
+	}
+	reply, err := bob.SendText(ctx, "alice", chat.ReceiverUser, "reply", client.InThread(old.ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := carol.JoinGroup(ctx, "g", ""); err != nil {
+		t.Fatal(err)
+	}
+	gm, err := carol.SendText(ctx, "g", chat.ReceiverGroup, "hello group")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// alice's own message from this client came back by REST already.
+	mine, err := alice.SendText(ctx, "bob", chat.ReceiverUser, "mine")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	if err := alice.Connect(ctx); err != nil {
+		t.Fatal(err)
+	}
+	evs := ar.snapshot() // Connect returns once caught up
+	var kinds []string
+	for _, ev := range evs {
+		switch e := ev.(type) {
+		case chat.MessageEdited:
+			if e.Message.ID == old.ID && e.Message.Data.Text == "old, edited" {
+				kinds = append(kinds, "edited")
+			}
+		case chat.MessageDeleted:
+			if e.Message.ID == gone.ID {
+				kinds = append(kinds, "deleted")
+			}
+		case chat.GroupMemberChanged:
+			if e.Action == chat.ActionJoined && e.By.UID == "carol" && e.Group.GUID == "g" {
+				kinds = append(kinds, "joined")
+			}
+		case chat.MessageReceived:
+			if !e.CatchUp {
+				t.Fatalf("live message while disconnected: %+v", e.Message)
+			}
+			switch e.Message.ID {
+			case reply.ID:
+				kinds = append(kinds, "reply")
+			case gm.ID:
+				kinds = append(kinds, "group")
+			case mine.ID:
+				t.Fatal("own message sent through this client delivered again")
+			case old.ID, gone.ID:
+				t.Fatal("history from before the first connection replayed")
+			}
+		}
+	}
+	if want := []string{"edited", "deleted", "reply", "joined", "group"}; !slices.Equal(kinds, want) {
+		t.Fatalf("caught up %v, want %v: %s", kinds, want, summary(evs))
+	}
+}
+
+// A reader that falls behind slows the socket down; nothing is dropped.
+func TestBackpressureDropsNothing(t *testing.T) {
+	s := clienttest.Start(t)
+	s.CreateUser(t, "alice", "Alice")
+	bob, _ := login(t, s, "bob", manual)
+	ctx := ctxT(t)
+	cfg := s.Config("alice")
+	cfg.EventBuffer = 2
+	alice, err := client.Login(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer alice.Close()
+	// Read only the first connection event, then stop reading.
+	ev := <-alice.Events()
+	if cc, ok := ev.(chat.ConnectionChanged); !ok || cc.Status != chat.ConnConnecting {
+		t.Fatalf("first event %T %+v", ev, ev)
+	}
+	var want []chat.ID
+	for i := range 40 {
+		m, err := bob.SendText(ctx, "alice", chat.ReceiverUser, "x", client.WithMetadata(map[string]any{"i": i}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, m.ID)
+	}
+	var got []chat.ID
+	for len(got) < len(want) {
+		select {
+		case ev := <-alice.Events():
+			if m, ok := ev.(chat.MessageReceived); ok {
+				got = append(got, m.Message.ID)
+			}
+		case <-ctx.Done():
+			t.Fatalf("stalled after %d of %d", len(got), len(want))
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("got %v want %v", got, want)
+	}
+}
