@@ -208,7 +208,10 @@ func TestServeSurvivesKill9(t *testing.T) {
 func TestServeGracefulShutdownAndRestart(t *testing.T) {
 	dir := t.TempDir()
 	p := startServe(t, dir)
-	if code, body := p.api(t, "POST", "/v3/groups", "", map[string]any{"guid": "g1", "name": "G1", "type": "public"}); code != 200 {
+	if code, body := p.api(t, "POST", "/v3/users", "", map[string]any{"uid": "owner1", "name": "Owner"}); code != 200 {
+		t.Fatalf("create user: %d %v", code, body)
+	}
+	if code, body := p.api(t, "POST", "/v3/groups", "", map[string]any{"guid": "g1", "name": "G1", "type": "public", "owner": "owner1"}); code != 200 {
 		t.Fatalf("create group: %d %v", code, body)
 	}
 	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
