@@ -2,6 +2,7 @@ package realtime
 
 import (
 	"context"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -72,7 +73,11 @@ func (c *conn) send(frame []byte) {
 // first call counts; it never blocks.
 func (c *conn) kill(code websocket.StatusCode, reason string) {
 	c.killOnce.Do(func() {
-		c.hub.log.Info("websocket: closing", "conn", c.name(), "code", int(code), "reason", reason)
+		level := slog.LevelInfo
+		if code == websocket.StatusNormalClosure {
+			level = slog.LevelDebug // the peer left
+		}
+		c.hub.log.Log(context.Background(), level, "websocket: closing", "conn", c.name(), "code", int(code), "reason", reason)
 		c.code, c.reason = code, reason
 		close(c.killed)
 	})

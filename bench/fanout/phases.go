@@ -1,0 +1,223 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+)
+
+// saturate posts c.messages messages with at most c.window in flight
+// (not yet received by every client) and measures delivered frames/s.
+// The window stays below the server's per-socket queue, so the figure is
+// throughput, not the slow-consumer cut.
+func (b *bench) saturate(ctx context.Context) (throughput, error) {
+	m := b.c.messages
+	p := newPhase(m, len(b.clients), false)
+	b.cur.Store(p)
+	slots := make(chan struct{}, b.c.window)
+	seqs := make(chan int)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	errs := make(chan error, b.c.posters)
+	var wg sync.WaitGroup
+	for range b.c.posters {
+		wg.Go(func() {
+			for seq := range seqs {
+				if err := b.post(ctx, p, seq); err != nil {
+					errs <- err
+					cancel()
+					return
+				}
+			}
+		})
+	}
+	start := time.Now()
+	var awaitErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		awaitErr = b.awaitEach(ctx, p, m, func() { <-slots })
+	}()
+feed:
+	for seq := range m {
+		select {
+		case slots <- struct{}{}:
+		case <-ctx.Done():
+			break feed
+		}
+		select {
+		case seqs <- seq:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(seqs)
+	wg.Wait()
+	<-done
+	elapsed := time.Since(start)
+	select {
+	case err := <-errs:
+		return throughput{}, fmt.Errorf("saturation: %w", err)
+	default:
+	}
+	if awaitErr != nil {
+		return throughput{}, fmt.Errorf("saturation: %w", awaitErr)
+	}
+	return throughput{rate: float64(m) * float64(len(b.clients)) / elapsed.Seconds(), elapsed: elapsed}, nil
+}
+
+// awaitEach is await calling each() per completed message.
+func (b *bench) awaitEach(ctx context.Context, p *phase, n int, each func()) error {
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for got := 0; got < n; {
+		select {
+		case <-p.complete:
+			got++
+			each()
+		case <-tick.C:
+			if err := b.lost(); err != nil {
+				return err
+			}
+		case <-ctx.Done():
+			return fmt.Errorf("%d of %d messages reached every client: %w", got, n, ctx.Err())
+		}
+	}
+	return nil
+}
+
+// paced sends at c.pacedRate for c.pacedFor and returns every client's
+// send→receive latency, and the POST round trips.
+func (b *bench) paced(ctx context.Context) (lat, posts []time.Duration, err error) {
+	n := int(b.c.pacedRate * b.c.pacedFor.Seconds())
+	p := newPhase(n, len(b.clients), true)
+	b.cur.Store(p)
+	every := time.Duration(float64(time.Second) / b.c.pacedRate)
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+
+	var mu sync.Mutex
+	errs := make(chan error, n)
+	var wg sync.WaitGroup
+	for seq := range n {
+		if seq > 0 {
+			select {
+			case <-tick.C:
+			case <-ctx.Done():
+				return nil, nil, ctx.Err()
+			}
+		}
+		// Each send on its own goroutine: a slow POST must not delay the
+		// next tick.
+		wg.Go(func() {
+			start := time.Now()
+			if err := b.post(ctx, p, seq); err != nil {
+				errs <- err
+				return
+			}
+			mu.Lock()
+			posts = append(posts, time.Since(start))
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	select {
+	case err := <-errs:
+		return nil, nil, fmt.Errorf("paced: %w", err)
+	default:
+	}
+	if err := b.await(ctx, p, n); err != nil {
+		return nil, nil, fmt.Errorf("paced: %w", err)
+	}
+	for _, cl := range b.clients {
+		lat = append(lat, cl.latencies()...)
+	}
+	return lat, posts, nil
+}
+
+// rawCeiling reconnects the same client machinery to an in-process raw
+// broadcaster and measures frames/s for the same number of frames.
+func (b *bench) rawCeiling(ctx context.Context, frame []byte) (throughput, error) {
+	rs, err := startRaw()
+	if err != nil {
+		return throughput{}, err
+	}
+	defer rs.Close()
+	b.cur.Store(nil)
+	if err := b.connect(ctx, rs.url); err != nil {
+		return throughput{}, err
+	}
+	defer b.closeClients()
+	total := int64(b.c.messages) * int64(len(b.clients))
+	p := newRawPhase(total)
+	b.cur.Store(p)
+	start := time.Now()
+	if err := rs.broadcast(frame, b.c.messages); err != nil {
+		return throughput{}, fmt.Errorf("raw broadcast: %w", err)
+	}
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for waiting := true; waiting; {
+		select {
+		case <-p.allDone:
+			waiting = false
+		case <-tick.C:
+			if err := b.lost(); err != nil {
+				return throughput{}, fmt.Errorf("raw: %w", err)
+			}
+		case <-ctx.Done():
+			return throughput{}, fmt.Errorf("raw: %d of %d frames arrived: %w", p.frames.Load(), total, ctx.Err())
+		}
+	}
+	elapsed := time.Since(start)
+	return throughput{rate: float64(total) / elapsed.Seconds(), elapsed: elapsed}, nil
+}
+
+// parallel runs fn(0..n-1) on workers goroutines and returns the first
+// error.
+func parallel(ctx context.Context, workers, n int, fn func(i int) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	next := make(chan int)
+	var once sync.Once
+	var first error
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := range next {
+				if err := fn(i); err != nil {
+					once.Do(func() { first = err; cancel() })
+				}
+			}
+		})
+	}
+	for i := range n {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	close(next)
+	wg.Wait()
+	if first != nil {
+		return first
+	}
+	return ctx.Err()
+}
+
+// pct is the q-th percentile of ds (q in 0..100).
+func pct(ds []time.Duration, q float64) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	i := int(q / 100 * float64(len(s)-1))
+	return s[i].Round(10 * time.Microsecond)
+}
