@@ -12,9 +12,9 @@ func (r *Renderer) ActionText(m *chat.Message) string {
 	on := r.entityName(e.On, "")
 	switch m.Data.Action {
 	case chat.ActionJoined:
-		return on + " joined"
+		return by + " joined" // the joiner is entities.by
 	case chat.ActionLeft:
-		return on + " left"
+		return by + " left"
 	case chat.ActionKicked:
 		return on + " " + was(on) + " kicked by " + by
 	case chat.ActionBanned:
