@@ -112,6 +112,9 @@ func (s *Server) Handler() http.Handler {
 			s.opts.WebSocket.ServeHTTP(w, r)
 			return
 		}
+		if cors(w, r) {
+			return
+		}
 		s.mux.ServeHTTP(w, r)
 	})
 }
