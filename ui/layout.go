@@ -81,22 +81,36 @@ func (m Model) render() string {
 		return ""
 	}
 	g := s.geo
-	var main string
+	var main []string
 	switch {
 	case s.dirOpen:
-		main = m.dir.View()
+		main = block(g.mainW, g.bodyH, m.dir.View())
 	case s.showHelp:
-		main = lipgloss.JoinVertical(lipgloss.Left, m.header.View(), m.helpPage(g.mainW, g.bodyH-1-g.composerH), m.composer.View())
+		main = block(g.mainW, g.bodyH, m.header.View(), m.helpPage(g.mainW, g.bodyH-1-g.composerH), m.composer.View())
 	default:
-		main = lipgloss.JoinVertical(lipgloss.Left, m.header.View(), m.pane.View(), m.header.TypingLine(), m.composer.View())
+		main = block(g.mainW, g.bodyH, m.header.View(), m.pane.View(), m.header.TypingLine(), m.composer.View())
 	}
-	main = lipgloss.NewStyle().Width(g.mainW).Height(g.bodyH).MaxHeight(g.bodyH).Render(main)
-	body := main
+	var b strings.Builder
+	b.WriteString(fitWidth(m.status.View(), s.width))
+	var list []string
+	var sep string
 	if g.listW > 0 {
-		sep := m.c.Theme.Border.Render(strings.TrimSuffix(strings.Repeat("│\n", g.bodyH), "\n"))
-		body = lipgloss.JoinHorizontal(lipgloss.Top, m.list.View(), sep, main)
+		list = block(g.listW, g.bodyH, m.list.View())
+		sep = m.c.Theme.Border.Render("│")
 	}
-	return lipgloss.JoinVertical(lipgloss.Left, m.status.View(), body, m.footer())
+	for i, line := range main {
+		b.WriteByte('\n')
+		if list != nil {
+			b.WriteString(list[i])
+			b.WriteString(sep)
+		}
+		b.WriteString(line)
+	}
+	for _, line := range block(s.width, g.footerH, m.footer()) {
+		b.WriteByte('\n')
+		b.WriteString(line)
+	}
+	return b.String()
 }
 
 // footer is the focused part's keys plus the global ones.
@@ -115,8 +129,7 @@ func (m Model) helpPage(w, h int) string {
 		lines = append(lines, " "+t.Bold.Render(c.Usage())+"  "+t.Dim.Render(c.Help))
 	}
 	lines = append(lines, "", " "+t.Dim.Render("esc or ? closes this page"))
-	out := strings.Join(lines, "\n")
-	return lipgloss.NewStyle().Width(w).Height(h).MaxHeight(h).Render(out)
+	return strings.Join(block(w, h, strings.Join(lines, "\n")), "\n")
 }
 
 // helpKeys is what the footer shows: the focused part's keys first.

@@ -84,8 +84,10 @@ type Model struct {
 	sel      int
 	wordFrom int // rune length of the word being completed
 
-	width                  int
-	boxFocused, boxBlurred lipgloss.Style
+	width int
+	// The border is drawn by hand from pieces made on resize and theme
+	// change: a lipgloss box re-wraps its content on every keystroke.
+	frames [2]frame // blurred, focused
 }
 
 var _ common.Component = (*Model)(nil)
@@ -116,15 +118,23 @@ func (m *Model) SetTheme() {
 	st.Focused.Placeholder = m.c.Theme.Dim
 	st.Blurred.Placeholder = m.c.Theme.Dim
 	m.ta.SetStyles(st)
-	box := lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).Padding(0, 1)
-	m.boxFocused = box.BorderForeground(m.c.Theme.FocusedBorder.GetForeground())
-	m.boxBlurred = box.BorderForeground(m.c.Theme.Border.GetForeground())
 	m.sizeBoxes()
 }
 
+// frame is a rounded border at the composer's width in one colour.
+type frame struct{ top, left, right, bottom string }
+
 func (m *Model) sizeBoxes() {
-	m.boxFocused = m.boxFocused.Width(m.width)
-	m.boxBlurred = m.boxBlurred.Width(m.width)
+	inner := max(0, m.width-2)
+	b := lipgloss.RoundedBorder()
+	for i, st := range []lipgloss.Style{m.c.Theme.Border, m.c.Theme.FocusedBorder} {
+		m.frames[i] = frame{
+			top:    st.Render(b.TopLeft + strings.Repeat(b.Top, inner) + b.TopRight),
+			left:   st.Render(b.Left) + " ",
+			right:  " " + st.Render(b.Right),
+			bottom: st.Render(b.BottomLeft + strings.Repeat(b.Bottom, inner) + b.BottomRight),
+		}
+	}
 }
 
 // Focus and Blur give or take the keyboard.

@@ -52,11 +52,16 @@ func (m *Model) View() string {
 	if s := m.statusLine(); s != "" {
 		lines = append(lines, fitLine(s, m.width))
 	}
-	box := m.boxBlurred
+	f := m.frames[0]
 	if m.ta.Focused() {
-		box = m.boxFocused
+		f = m.frames[1]
 	}
-	lines = append(lines, box.Render(m.ta.View()))
+	lines = append(lines, f.top)
+	inner := max(0, m.width-4)
+	for line := range strings.SplitSeq(m.ta.View(), "\n") {
+		lines = append(lines, f.left+fitLine(line, inner)+f.right)
+	}
+	lines = append(lines, f.bottom)
 	return strings.Join(lines, "\n")
 }
 

@@ -34,6 +34,12 @@ type Model struct {
 	focused   bool
 
 	width, height int
+
+	// The view is drawn again only when something changed (ver) or the
+	// minute moved on (relative times).
+	ver, drawnVer int
+	drawnAt       int64
+	drawn         string
 }
 
 var _ common.Component = (*Model)(nil)
@@ -50,12 +56,14 @@ func New(c *common.Common) *Model {
 
 // SetTheme restyles the filter input after a theme change.
 func (m *Model) SetTheme() {
+	m.ver++
 	st := textinput.DefaultStyles(m.c.Theme.IsDark)
 	m.filter.SetStyles(st)
 }
 
 // SetSize sets the list's outer size.
 func (m *Model) SetSize(w, h int) {
+	m.ver++
 	m.width, m.height = w, h
 	m.filter.SetWidth(max(1, w-3))
 	m.clamp()
@@ -63,6 +71,7 @@ func (m *Model) SetSize(w, h int) {
 
 // SetFocused tells the list whether it has the keyboard.
 func (m *Model) SetFocused(f bool) {
+	m.ver++
 	m.focused = f
 	if !f && m.filtering && m.filter.Value() == "" {
 		m.stopFilter()
@@ -75,12 +84,14 @@ func (m *Model) Filtering() bool { return m.filtering }
 
 // SetConversations replaces the whole list.
 func (m *Model) SetConversations(cs []chat.Conversation) {
+	m.ver++
 	m.all = slices.Clone(cs)
 	m.resort("")
 }
 
 // Upsert adds or replaces one conversation.
 func (m *Model) Upsert(c chat.Conversation) {
+	m.ver++
 	if i := m.index(c.ConversationID); i >= 0 {
 		m.all[i] = c
 	} else {
@@ -91,6 +102,7 @@ func (m *Model) Upsert(c chat.Conversation) {
 
 // Remove drops a conversation (left, kicked or banned from a group).
 func (m *Model) Remove(id string) {
+	m.ver++
 	if i := m.index(id); i >= 0 {
 		keep := m.selectedID()
 		m.all = slices.Delete(m.all, i, i+1)
@@ -113,6 +125,7 @@ func (m *Model) Len() int { return len(m.all) }
 // newer, and counts it as unread when asked. It reports false when the
 // conversation is not in the list yet.
 func (m *Model) ApplyMessage(msg chat.Message, unread bool) bool {
+	m.ver++
 	i := m.index(msg.ConversationID)
 	if i < 0 {
 		return false
@@ -136,6 +149,7 @@ func (m *Model) ApplyMessage(msg chat.Message, unread bool) bool {
 // ApplyEdit replaces the preview when the edited or deleted message is the
 // latest one.
 func (m *Model) ApplyEdit(msg chat.Message) {
+	m.ver++
 	if i := m.index(msg.ConversationID); i >= 0 {
 		if lm := m.all[i].LastMessage; lm != nil && lm.ID == msg.ID {
 			mm := msg
@@ -146,6 +160,7 @@ func (m *Model) ApplyEdit(msg chat.Message) {
 
 // ApplyReceipt moves the receipt mark of my latest message.
 func (m *Model) ApplyReceipt(r chat.Receipt) {
+	m.ver++
 	for i := range m.all {
 		lm := m.all[i].LastMessage
 		if lm == nil || lm.ID != r.MessageID {
@@ -165,6 +180,7 @@ func (m *Model) ApplyReceipt(r chat.Receipt) {
 
 // SetUnread sets a conversation's unread count (0 once read).
 func (m *Model) SetUnread(id string, n int) {
+	m.ver++
 	if i := m.index(id); i >= 0 {
 		m.all[i].UnreadMessageCount = chat.Count(n)
 		if n == 0 {
@@ -175,6 +191,7 @@ func (m *Model) SetUnread(id string, n int) {
 
 // SetPresence updates a peer's presence dot.
 func (m *Model) SetPresence(uid string, online bool, at int64) {
+	m.ver++
 	for i := range m.all {
 		u := m.all[i].WithUser
 		if u == nil || u.UID != uid {
@@ -194,6 +211,7 @@ func (m *Model) SetPresence(uid string, online bool, at int64) {
 
 // SetActive marks the open conversation and moves the cursor to it.
 func (m *Model) SetActive(id string) {
+	m.ver++
 	m.active = id
 	m.moveTo(id)
 }
@@ -208,6 +226,7 @@ func (m *Model) Selected() (chat.Conversation, bool) {
 
 // Update handles keys while the list has focus.
 func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
+	m.ver++
 	kp, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		if m.filtering {
@@ -285,6 +304,7 @@ func (m *Model) openSelected() tea.Cmd {
 
 // ClickRow opens the conversation drawn at row y of the list's view.
 func (m *Model) ClickRow(y int) tea.Cmd {
+	m.ver++
 	if y < 1 {
 		return nil
 	}
@@ -297,7 +317,10 @@ func (m *Model) ClickRow(y int) tea.Cmd {
 }
 
 // Scroll moves the cursor by n rows (mouse wheel).
-func (m *Model) Scroll(n int) { m.move(n) }
+func (m *Model) Scroll(n int) {
+	m.ver++
+	m.move(n)
+}
 
 func (m *Model) move(d int) {
 	m.cursor += d

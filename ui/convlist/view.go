@@ -27,6 +27,15 @@ func (m *Model) View() string {
 	if m.width <= 0 || m.height <= 0 {
 		return ""
 	}
+	minute := m.c.Now().Unix() / 60
+	if m.drawn != "" && m.drawnVer == m.ver && m.drawnAt == minute {
+		return m.drawn
+	}
+	m.drawn, m.drawnVer, m.drawnAt = m.draw(), m.ver, minute
+	return m.drawn
+}
+
+func (m *Model) draw() string {
 	t := m.c.Theme
 	lines := make([]string, 0, m.height)
 	lines = append(lines, m.titleLine())
