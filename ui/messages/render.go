@@ -46,6 +46,7 @@ type Row struct {
 type Renderer struct {
 	c     *common.Common
 	users map[string]chat.User
+	pal   *palette
 }
 
 // NewRenderer builds a renderer over the shared context.
@@ -68,9 +69,12 @@ func (r *Renderer) Name(uid string, e *chat.Entity) string {
 	return uid
 }
 
-func (r *Renderer) styles() *textStyles {
-	t := r.c.Theme
-	return &textStyles{mention: t.Mention, link: t.Link, edited: t.Edited, dim: t.Dim, deleted: t.Deleted}
+// paints is the palette of the current theme, rebuilt when it changes.
+func (r *Renderer) paints() *palette {
+	if r.pal == nil || r.pal.theme != r.c.Theme {
+		r.pal = newPalette(r.c.Theme)
+	}
+	return r.pal
 }
 
 // Render draws m into lines of exactly width cells.
@@ -102,19 +106,19 @@ func (r *Renderer) Render(m *chat.Message, width int, row Row) []string {
 	if mark != "" && (wide || !header) {
 		textW -= room
 	}
-	body := r.body(m).wrap(max(textW, 4), r.styles())
+	body := r.body(m).wrap(max(textW, 4), r.paints())
 	indent := strings.Repeat(" ", textAt)
 
-	t := r.c.Theme
+	p := r.paints()
 	if header {
-		stamp := t.Time.Render(time.Unix(m.SentAt, 0).In(r.c.Loc).Format("15:04"))
+		stamp := p.time.on(time.Unix(m.SentAt, 0).In(r.c.Loc).Format("15:04"))
 		name := ansi.Truncate(r.Name(m.Sender, m.Data.Entities.Sender), nameW, "…")
 		if wide {
-			name = pad(t.SenderStyle(m.Sender).Render(name), nameW)
+			name = p.sender(m.Sender).on(name) + strings.Repeat(" ", max(0, nameW-ansi.StringWidth(name)))
 			out = append(out, stamp+"  "+name+"  "+body[0])
 			body = body[1:]
 		} else {
-			out = append(out, stamp+" "+t.SenderStyle(m.Sender).Render(name))
+			out = append(out, stamp+" "+p.sender(m.Sender).on(name))
 		}
 	}
 	first := len(out)
@@ -152,7 +156,7 @@ func (r *Renderer) separator(label string, width int) string {
 	label = " " + label + " "
 	side := max(0, width-ansi.StringWidth(label))
 	left := side / 2
-	return r.c.Theme.DateSeparator.Render(strings.Repeat("─", left) + label + strings.Repeat("─", side-left))
+	return r.paints().date.on(strings.Repeat("─", left) + label + strings.Repeat("─", side-left))
 }
 
 // centred wraps a system line and centres each piece.
@@ -160,7 +164,7 @@ func (r *Renderer) centred(text string, width int) []string {
 	var out []string
 	for _, l := range strings.Split(ansi.Wrap(text, max(width-4, 4), ""), "\n") {
 		left := max(0, (width-ansi.StringWidth(l))/2)
-		out = append(out, pad(strings.Repeat(" ", left)+r.c.Theme.System.Render(l), width))
+		out = append(out, strings.Repeat(" ", left)+r.paints().system.on(l)+strings.Repeat(" ", max(0, width-left-ansi.StringWidth(l))))
 	}
 	return out
 }
@@ -259,7 +263,7 @@ func (r *Renderer) receiptMark(m *chat.Message, short bool) string {
 	if m.Sender != r.c.Me.UID || m.IsDeleted() || m.IsAction() {
 		return ""
 	}
-	t := r.c.Theme
+	p := r.paints()
 	word := func(s string) string {
 		if short {
 			return ""
@@ -268,23 +272,23 @@ func (r *Renderer) receiptMark(m *chat.Message, short bool) string {
 	}
 	switch {
 	case m.ReadAt != 0:
-		return t.ReceiptRead.Render("✓✓" + word("read"))
+		return p.receiptRead.on("✓✓" + word("read"))
 	case m.DeliveredAt != 0:
-		return t.Receipt.Render("✓✓" + word("delivered"))
+		return p.receipt.on("✓✓" + word("delivered"))
 	}
-	return t.Receipt.Render("✓" + word("sent"))
+	return p.receipt.on("✓" + word("sent"))
 }
 
 // meta is the line under a message: thread summary and reactions.
 func (r *Renderer) meta(m *chat.Message, row Row) string {
-	t := r.c.Theme
+	p := r.paints()
 	var parts []string
 	if row.Thread && m.ReplyCount > 0 {
 		word := "replies"
 		if m.ReplyCount == 1 {
 			word = "reply"
 		}
-		parts = append(parts, t.ThreadCount.Render(fmt.Sprintf("↳ %d %s", m.ReplyCount, word)))
+		parts = append(parts, p.thread.on(fmt.Sprintf("↳ %d %s", m.ReplyCount, word)))
 	}
 	if !m.IsDeleted() {
 		var rs []string
@@ -292,11 +296,11 @@ func (r *Renderer) meta(m *chat.Message, row Row) string {
 			if rc.Count <= 0 {
 				continue
 			}
-			st := t.Reaction
+			st := p.reaction
 			if rc.ReactedByMe {
-				st = t.ReactionMine
+				st = p.reactionMine
 			}
-			rs = append(rs, st.Render(sanitize(rc.Reaction)+" "+strconv.Itoa(rc.Count)))
+			rs = append(rs, st.on(sanitize(rc.Reaction)+" "+strconv.Itoa(rc.Count)))
 		}
 		if len(rs) > 0 {
 			parts = append(parts, strings.Join(rs, "  "))

@@ -4,7 +4,6 @@ import (
 	"regexp"
 	"strings"
 
-	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 )
 
@@ -98,15 +97,10 @@ func (t *styledText) addRich(s string, name func(uid string) string) {
 	}
 }
 
-// textStyles are the theme styles a styledText is drawn with.
-type textStyles struct {
-	mention, link, edited, dim, deleted lipgloss.Style
-}
-
 // wrap breaks the text into lines of at most width cells (grapheme-aware)
 // and styles each line on its own, so no style or hyperlink spans a line
 // break. Every line is padded with spaces to exactly width cells.
-func (t *styledText) wrap(width int, st *textStyles) []string {
+func (t *styledText) wrap(width int, st *palette) []string {
 	display := t.display.String()
 	if width < 1 {
 		width = 1
@@ -123,13 +117,14 @@ func (t *styledText) wrap(width int, st *textStyles) []string {
 		start := cursor + at
 		end := start + len(line)
 		cursor = end
-		out = append(out, pad(t.styleRange(display, start, end, st), width))
+		styled := t.styleRange(display, start, end, st)
+		out = append(out, styled+strings.Repeat(" ", max(0, width-ansi.StringWidth(line))))
 	}
 	return out
 }
 
 // styleRange renders display[start:end] with the styles of its spans.
-func (t *styledText) styleRange(display string, start, end int, st *textStyles) string {
+func (t *styledText) styleRange(display string, start, end int, st *palette) string {
 	var b strings.Builder
 	for _, sp := range t.spans {
 		a, z := max(sp.start, start), min(sp.end, end)
@@ -141,17 +136,17 @@ func (t *styledText) styleRange(display string, start, end int, st *textStyles) 
 		case spanPlain:
 			b.WriteString(part)
 		case spanMention:
-			b.WriteString(st.mention.Render(part))
+			b.WriteString(st.mention.on(part))
 		case spanLink:
 			b.WriteString(ansi.SetHyperlink(sp.url))
-			b.WriteString(st.link.Render(part))
+			b.WriteString(st.link.on(part))
 			b.WriteString(ansi.ResetHyperlink())
 		case spanEdited:
-			b.WriteString(st.edited.Render(part))
+			b.WriteString(st.edited.on(part))
 		case spanDim:
-			b.WriteString(st.dim.Render(part))
+			b.WriteString(st.dim.on(part))
 		case spanDeleted:
-			b.WriteString(st.deleted.Render(part))
+			b.WriteString(st.deleted.on(part))
 		}
 	}
 	return b.String()
