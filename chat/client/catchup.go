@@ -25,8 +25,11 @@ const (
 // history: the caller loads that itself, catch-up only replays what comes
 // after.
 func (c *Client) takeBaseline(ctx context.Context) error {
+	if c.noGlobalList.Load() {
+		return c.baselineFromConversations(ctx)
+	}
 	newest, err := c.allMessages(ctx, wire.AffixPrepend, 0, 1)
-	if chat.HasCode(err, chat.ErrAPINotFound) {
+	if c.globalListRefused(err) {
 		return c.baselineFromConversations(ctx)
 	}
 	if err != nil {
@@ -61,6 +64,18 @@ func latestID(cv chat.Conversation) chat.ID {
 	return id
 }
 
+// globalListRefused reports (and remembers) that the server answered
+// GET /messages with an API error other than refused credentials: it
+// does not offer the list, so catch-up goes conversation by conversation.
+func (c *Client) globalListRefused(err error) bool {
+	if chat.CodeOf(err) == "" || isAuthFailure(err) {
+		return false
+	}
+	c.noGlobalList.Store(true)
+	c.cfg.Logger.Info("server has no message list across conversations; catching up per conversation", "err", err)
+	return true
+}
+
 // allMessages lists the logged-in user's messages across every
 // conversation (GET /messages), which our server offers; CometChat's
 // client API may not.
@@ -81,8 +96,12 @@ func (c *Client) allMessages(ctx context.Context, affix string, id chat.ID, limi
 // handed out unless every fetch succeeded, so a failed attempt is simply
 // repeated on the next connection.
 func (c *Client) catchUp(ctx context.Context, stop <-chan struct{}) error {
-	missed, err := c.missedEverywhere(ctx)
-	if chat.HasCode(err, chat.ErrAPINotFound) {
+	var missed []chat.Message
+	var err error
+	if !c.noGlobalList.Load() {
+		missed, err = c.missedEverywhere(ctx)
+	}
+	if c.noGlobalList.Load() || c.globalListRefused(err) {
 		missed, err = c.missedByConversation(ctx)
 	}
 	if err != nil {

@@ -1,7 +1,11 @@
 package client_test
 
 import (
+	"fmt"
+	"io"
+	"net/http"
 	"slices"
+	"strings"
 	"testing"
 
 	"cometterm/chat"
@@ -138,5 +142,65 @@ func TestBackpressureDropsNothing(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Fatalf("got %v want %v", got, want)
+	}
+}
+
+// refuseGlobalList answers GET /v3.0/messages as a server without that
+// route would (CometChat's client API may not list across conversations);
+// everything else goes to the real server.
+type refuseGlobalList struct{ next http.RoundTripper }
+
+func (r refuseGlobalList) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Method == "GET" && req.URL.Path == "/v3.0/messages" {
+		body := `{"error":{"code":"ERR_API_NOT_FOUND","message":"No such API."}}`
+		return &http.Response{StatusCode: http.StatusNotFound, Header: http.Header{"Content-Type": {"application/json"}},
+			Body: io.NopCloser(strings.NewReader(body)), Request: req}, nil
+	}
+	return r.next.RoundTrip(req)
+}
+
+func TestCatchUpPerConversationFallback(t *testing.T) {
+	s := clienttest.Start(t)
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	defer tr.CloseIdleConnections()
+	alice, ar := login(t, s, "alice", manual, func(c *client.Config) {
+		c.HTTPClient = &http.Client{Transport: refuseGlobalList{next: tr}}
+	})
+	bob, _ := login(t, s, "bob", manual)
+	carol, _ := login(t, s, "carol", manual)
+	ctx := ctxT(t)
+	if _, err := bob.SendText(ctx, "alice", chat.ReceiverUser, "history"); err != nil {
+		t.Fatal(err)
+	}
+	if err := alice.Connect(ctx); err != nil {
+		t.Fatal(err)
+	}
+	live, err := bob.SendText(ctx, "alice", chat.ReceiverUser, "live")
+	if err != nil {
+		t.Fatal(err)
+	}
+	first(t, ar, func(e chat.MessageReceived) bool { return e.Message.ID == live.ID })
+	if err := alice.Disconnect(); err != nil {
+		t.Fatal(err)
+	}
+	var want []chat.ID
+	for i, sender := range []*client.Client{bob, carol, bob} {
+		m, err := sender.SendText(ctx, "alice", chat.ReceiverUser, fmt.Sprint("away ", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, m.ID)
+	}
+	if err := alice.Connect(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var got []chat.ID
+	for _, e := range all[chat.MessageReceived](ar.snapshot()) {
+		if e.CatchUp {
+			got = append(got, e.Message.ID)
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("caught up %v, want %v", got, want)
 	}
 }

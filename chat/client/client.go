@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -37,6 +38,9 @@ type Client struct {
 	wsURL   string
 	backoff backoff
 	track   *tracker
+	// noGlobalList is set once the server turns out not to list messages
+	// across conversations (CometChat's cloud may not).
+	noGlobalList atomic.Bool
 
 	events chan chat.Event
 	done   chan struct{} // closed by Close
@@ -84,28 +88,47 @@ func Login(ctx context.Context, cfg Config) (*Client, error) {
 		appID: cfg.AppID, session: session, token: c.currentToken,
 	}
 	c.authToken = cfg.AuthToken
-	if c.authToken == "" {
-		if cfg.UID == "" || cfg.AuthKey == "" {
-			return nil, fmt.Errorf("login: set AuthToken, or UID and AuthKey")
+	if err := c.login(ctx); err != nil {
+		if ownHTTP {
+			cfg.HTTPClient.CloseIdleConnections()
 		}
-		tok, err := c.createAuthToken(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("login: %w", err)
-		}
-		c.authToken = tok
-	}
-	me, err := c.putMe(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("login: %w", err)
-	}
-	c.wsURL, err = socketURL(cfg, me.Settings)
-	if err != nil {
 		return nil, fmt.Errorf("login: %w", err)
 	}
 	if !cfg.ManualConnection {
 		c.startRun()
 	}
 	return c, nil
+}
+
+// login gets an auth token if needed, then the user, JWT and settings.
+func (c *Client) login(ctx context.Context) error {
+	cfg := c.cfg
+	if c.authToken == "" {
+		if cfg.UID == "" || cfg.AuthKey == "" {
+			return fmt.Errorf("set AuthToken, or UID and AuthKey")
+		}
+		tok, err := c.createAuthToken(ctx)
+		if err != nil {
+			return err
+		}
+		c.authToken = tok
+	}
+	me, err := c.putMe(ctx)
+	if err != nil {
+		return err
+	}
+	// The cloud names its client API in the settings, as the SDK follows;
+	// a self-hosted server is kept at the URL we were given (the settings
+	// carry no scheme).
+	if cfg.ServerURL == "" && me.Settings.ClientAPIHost != "" {
+		ver := me.Settings.ChatAPIVersion
+		if ver == "" {
+			ver = "v3.0"
+		}
+		c.rest.clientAPI = "https://" + me.Settings.ClientAPIHost + "/" + ver
+	}
+	c.wsURL, err = socketURL(cfg, me.Settings)
+	return err
 }
 
 func (c *Client) currentToken() string {

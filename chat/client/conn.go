@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -265,8 +266,7 @@ func (c *Client) handshake(ctx context.Context) (*websocket.Conn, [][]byte, erro
 			early = append(early, raw)
 			continue
 		}
-		var reply wire.AuthReply
-		_ = json.Unmarshal(f.Body, &reply)
+		reply := parseAuthReply(f.Body)
 		c.emit(ctx.Done(), chat.FrameIgnored{EventMeta: chat.EventMeta{At: c.cfg.Now(), Dir: chat.Inbound, Raw: raw, FrameType: wire.TypeAuth},
 			Reason: "authentication reply " + reply.Code + " " + reply.Status})
 		if reply.Code == "200" {
@@ -424,4 +424,17 @@ func eventMessage(ev chat.Event) *chat.Message {
 		return &e.Message
 	}
 	return nil
+}
+
+// parseAuthReply reads the auth answer, accepting the code as a string
+// (CometChat, our server) or a number (seen from other servers).
+func parseAuthReply(body []byte) wire.AuthReply {
+	var r struct {
+		Code    json.RawMessage `json:"code"`
+		Status  string          `json:"status"`
+		Message string          `json:"message"`
+	}
+	_ = json.Unmarshal(body, &r)
+	code := strings.Trim(string(r.Code), `"`)
+	return wire.AuthReply{Code: code, Status: r.Status, Message: r.Message}
 }

@@ -138,3 +138,17 @@ func TestDecodeResponse(t *testing.T) {
 		t.Error("isAuthFailure")
 	}
 }
+
+func TestParseAuthReply(t *testing.T) {
+	for body, want := range map[string]string{
+		`{"code":"200","status":"OK"}`:                        "200",
+		`{"code":200,"status":"OK"}`:                          "200",
+		`{"code":"401","status":"ERROR","message":"bad jwt"}`: "401",
+		`{}`:   "",
+		`oops`: "",
+	} {
+		if got := parseAuthReply([]byte(body)).Code; got != want {
+			t.Errorf("parseAuthReply(%s) code %q, want %q", body, got, want)
+		}
+	}
+}
