@@ -1,6 +1,3 @@
-// Package server is the HTTP front door: CometChat's server REST API under
-// /v3 and the client API the official SDK calls under /v3.0, over one
-// Store, with changes fanned out through a Publisher.
 package server
 
 import (
