@@ -147,6 +147,9 @@ func (h helpKeys) FullHelp() [][]key.Binding {
 func (m Model) helpKeys() helpKeys {
 	k := m.activeKeys()
 	global := []key.Binding{k.NextFocus, k.NewChat, k.Members, k.Inspector, k.Help, k.Quit}
+	if m.composer.PopupOpen() && m.st.focus == focusComposer {
+		global = global[1:] // tab completes
+	}
 	switch {
 	case m.st.dirOpen:
 		return helpKeys{short: m.dir.ShortHelp(), part: m.dir.FullHelp(), global: []key.Binding{k.Quit}}

@@ -159,7 +159,7 @@ func (m *Model) SetTarget(t Target) tea.Cmd {
 	if m.hasTarget {
 		m.drafts[draftKey(m.target)] = m.ta.Value()
 	}
-	m.target, m.hasTarget = t, true
+	m.target, m.hasTarget = t, t.ConversationID != ""
 	m.editing, m.errText = nil, ""
 	m.ta.SetValue(m.drafts[draftKey(t)])
 	delete(m.drafts, draftKey(t))
