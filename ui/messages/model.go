@@ -82,7 +82,14 @@ func (m *Model) SetConversation(id string, kind chat.ReceiverType, title string,
 // SetThread makes the pane the reply list of parent: LoadOlder carries
 // the parent id, only its replies are accepted and "reply in thread" is
 // not offered.
-func (m *Model) SetThread(parent chat.Message) { m.parentID = parent.ID }
+func (m *Model) SetThread(parent chat.Message) {
+	if parent.ID != m.parentID {
+		m.st.reset(nil)
+		m.pinned, m.top, m.off, m.unseen = true, 0, 0, 0
+		m.sel, m.menu, m.hasMore, m.older = 0, nil, false, false
+	}
+	m.parentID = parent.ID
+}
 
 // SetMessages replaces the loaded messages with the newest page; hasMore
 // says whether older ones exist. The view pins to the newest.
@@ -178,16 +185,10 @@ func (m *Model) countReply(reply chat.Message) {
 // move marks; single members' receipts are for message info.
 func (m *Model) ApplyReceipt(r chat.Receipt) {
 	me := m.c.Me.UID
-	switch r.Type {
-	case chat.ReceiptDelivered, chat.ReceiptRead:
-		if m.kind == chat.ReceiverGroup || r.Sender == me {
-			return
-		}
-	case chat.ReceiptDeliveredToAll, chat.ReceiptReadByAll:
-	default:
+	ok, read := receiptApplies(r, me, m.kind)
+	if !ok {
 		return
 	}
-	read := r.Type == chat.ReceiptRead || r.Type == chat.ReceiptReadByAll
 	i, found := m.st.find(r.MessageID)
 	if !found {
 		i-- // the newest loaded message older than the receipt's
@@ -197,30 +198,68 @@ func (m *Model) ApplyReceipt(r chat.Receipt) {
 		if e.msg.Sender != me || e.msg.IsAction() {
 			continue
 		}
-		if read {
-			if e.msg.ReadAt != 0 {
-				break
-			}
-			e.msg.ReadAt = r.At
-			e.msg.DeliveredAt = max(e.msg.DeliveredAt, r.At)
-		} else {
-			if e.msg.DeliveredAt != 0 {
-				break
-			}
-			e.msg.DeliveredAt = r.At
+		if !setMark(&e.msg, r.At, read) {
+			break // marks only move forward: the older ones are set
 		}
 		e.ver++
 	}
 }
 
+// ApplyReceiptTo moves the mark of one of my messages (a thread's parent)
+// if r covers it, with the rules of ApplyReceipt. It reports a change.
+func ApplyReceiptTo(msg *chat.Message, r chat.Receipt, me string, kind chat.ReceiverType) bool {
+	ok, read := receiptApplies(r, me, kind)
+	if !ok || msg.Sender != me || msg.ID > r.MessageID || msg.IsAction() {
+		return false
+	}
+	return setMark(msg, r.At, read)
+}
+
+func receiptApplies(r chat.Receipt, me string, kind chat.ReceiverType) (ok, read bool) {
+	switch r.Type {
+	case chat.ReceiptDelivered, chat.ReceiptRead:
+		if kind == chat.ReceiverGroup || r.Sender == me {
+			return false, false
+		}
+	case chat.ReceiptDeliveredToAll, chat.ReceiptReadByAll:
+	default:
+		return false, false
+	}
+	return true, r.Type == chat.ReceiptRead || r.Type == chat.ReceiptReadByAll
+}
+
+// setMark sets the delivered or read mark unless it is already set.
+func setMark(msg *chat.Message, at int64, read bool) bool {
+	if read {
+		if msg.ReadAt != 0 {
+			return false
+		}
+		msg.ReadAt = at
+		msg.DeliveredAt = max(msg.DeliveredAt, at)
+		return true
+	}
+	if msg.DeliveredAt != 0 {
+		return false
+	}
+	msg.DeliveredAt = at
+	return true
+}
+
 // ApplyReaction adds or takes back one user's reaction.
 func (m *Model) ApplyReaction(r chat.Reaction, added bool) {
-	e := m.st.get(r.MessageID)
-	if e == nil {
-		return
+	if e := m.st.get(r.MessageID); e != nil && ApplyReactionTo(&e.msg, r, added, m.c.Me.UID) {
+		e.ver++
 	}
-	mine := r.UID == m.c.Me.UID
-	rs := append([]chat.ReactionCount(nil), e.msg.Data.Reactions...)
+}
+
+// ApplyReactionTo updates msg's reaction counts; my own echo of a reaction
+// I already have is ignored. It reports a change.
+func ApplyReactionTo(msg *chat.Message, r chat.Reaction, added bool, me string) bool {
+	if msg.ID != r.MessageID {
+		return false
+	}
+	mine := r.UID == me
+	rs := append([]chat.ReactionCount(nil), msg.Data.Reactions...)
 	at := -1
 	for i := range rs {
 		if rs[i].Reaction == r.Reaction {
@@ -232,12 +271,12 @@ func (m *Model) ApplyReaction(r chat.Reaction, added bool) {
 		rs = append(rs, chat.ReactionCount{Reaction: r.Reaction, Count: 1, ReactedByMe: mine})
 	case added:
 		if mine && rs[at].ReactedByMe {
-			return // my own echo
+			return false
 		}
 		rs[at].Count++
 		rs[at].ReactedByMe = rs[at].ReactedByMe || mine
 	case at < 0 || (mine && !rs[at].ReactedByMe):
-		return
+		return false
 	default:
 		rs[at].Count--
 		if mine {
@@ -247,8 +286,8 @@ func (m *Model) ApplyReaction(r chat.Reaction, added bool) {
 			rs = append(rs[:at], rs[at+1:]...)
 		}
 	}
-	e.msg.Data.Reactions = rs
-	e.ver++
+	msg.Data.Reactions = rs
+	return true
 }
 
 // Selected is the selected message, if any.
@@ -366,7 +405,7 @@ func (m *Model) rowFor(i int) Row {
 	cur := &m.st.items[i].msg
 	row := Row{Thread: m.parentID == 0}
 	if i == 0 || !sameDay(m.st.items[i-1].msg.SentAt, cur.SentAt, m.c.Loc) {
-		row.Separator = dayLabel(cur.SentAt, m.c.Now(), m.c.Loc)
+		row.Separator = DayLabel(cur.SentAt, m.c.Now(), m.c.Loc)
 		return row
 	}
 	prev := &m.st.items[i-1].msg

@@ -110,9 +110,9 @@ func sameDay(a, b int64, loc *time.Location) bool {
 	return ya == yb && ma == mb && da == db
 }
 
-// dayLabel names a day relative to now: "Today", "Yesterday", "Mon 2 Nov",
+// DayLabel names a day relative to now: "Today", "Yesterday", "Mon 2 Nov",
 // with the year when it is not this year.
-func dayLabel(at int64, now time.Time, loc *time.Location) string {
+func DayLabel(at int64, now time.Time, loc *time.Location) string {
 	t := time.Unix(at, 0).In(loc)
 	now = now.In(loc)
 	switch {
