@@ -152,7 +152,9 @@ func (c *Client) runSocket(ctx context.Context, r *runner) (authed bool, err err
 	c.mu.Unlock()
 	defer func() {
 		c.mu.Lock()
-		c.conn = nil
+		if c.conn == conn { // a new Connect may already have its own
+			c.conn = nil
+		}
 		code, reason := r.closeCode, r.closeReason
 		c.mu.Unlock()
 		if ctx.Err() != nil && code != 0 {

@@ -233,3 +233,72 @@ func TestCloseLeavesNoGoroutines(t *testing.T) {
 	s.Stop()
 	goleak.VerifyNone(t, before)
 }
+
+func TestRapidDisconnectConnect(t *testing.T) {
+	s := clienttest.Start(t)
+	alice, ar := login(t, s, "alice", manual)
+	bob, _ := login(t, s, "bob", manual)
+	ctx := ctxT(t)
+	if err := alice.Connect(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var want []chat.ID
+	for i := range 6 {
+		m, err := bob.SendText(ctx, "alice", chat.ReceiverUser, "r"+string(rune('0'+i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, m.ID)
+		if err := alice.Disconnect(); err != nil {
+			t.Fatal(err)
+		}
+		if err := alice.Connect(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	evs := expectExactly(t, ar, bob, want)
+	if n := countStatus(evs, chat.ConnConnected, false); n != 7 {
+		t.Fatalf("%d connections, want 7", n)
+	}
+}
+
+func TestConcurrentSocketWrites(t *testing.T) {
+	s := clienttest.Start(t)
+	alice, ar := login(t, s, "alice")
+	_, br := login(t, s, "bob")
+	connected(t, ar)
+	connected(t, br)
+	ctx := ctxT(t)
+	errs := make(chan error, 40)
+	for g := range 4 {
+		go func() {
+			for i := range 10 {
+				var err error
+				switch (g + i) % 3 {
+				case 0:
+					err = alice.StartTyping(ctx, "bob", chat.ReceiverUser)
+				case 1:
+					err = alice.EndTyping(ctx, "bob", chat.ReceiverUser)
+				default:
+					err = alice.SendTransient(ctx, "bob", chat.ReceiverUser, map[string]any{"g": g, "i": i})
+				}
+				errs <- err
+			}
+		}()
+	}
+	for range 40 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	ar.waitFor(t, "40 frames sent", func(evs []chat.Event) bool {
+		n := 0
+		for _, e := range all[chat.FrameSent](evs) {
+			if e.FrameType != "auth" {
+				n++
+			}
+		}
+		return n == 40
+	})
+	br.waitFor(t, "transients at bob", func(evs []chat.Event) bool { return len(all[chat.TransientReceived](evs)) >= 13 })
+}
