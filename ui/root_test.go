@@ -1,0 +1,180 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"cometterm/chat"
+	"cometterm/chat/client"
+	"cometterm/chat/client/clienttest"
+	"cometterm/ui/convlist"
+)
+
+// rootModel is the TUI of a real, logged-in client (its events are not
+// pumped: these tests drive Update by hand and never run Cmds).
+func rootModel(t *testing.T, w, h int) Model {
+	t.Helper()
+	s := clienttest.Start(t)
+	s.CreateUser(t, "superhero1", "Iron Man")
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	c, err := client.Login(ctx, s.Config("superhero1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	go func() {
+		for range c.Events() {
+		}
+	}()
+	m := New(c, Options{Now: func() time.Time { return time.Date(2026, 11, 26, 10, 10, 0, 0, time.UTC) }, Loc: time.UTC})
+	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
+	return m
+}
+
+func group(guid, name string) chat.Conversation {
+	g := chat.Group{GUID: guid, Name: name, Type: chat.GroupPublic, Scope: chat.ScopeAdmin, MembersCount: 2}
+	return chat.Conversation{ConversationID: chat.GroupConversationID(guid), ConversationType: chat.ReceiverGroup, WithGroup: &g}
+}
+
+func text(id chat.ID, conv, from, body string) chat.Message {
+	guid := strings.TrimPrefix(conv, "group_")
+	return chat.Message{ID: id, ConversationID: conv, Sender: from, Receiver: guid, ReceiverType: chat.ReceiverGroup,
+		Category: chat.CategoryMessage, Type: chat.TypeText, SentAt: 1795000000 + int64(id), Data: chat.MessageData{Text: body}}
+}
+
+func TestFrameIsExactlyTheTerminal(t *testing.T) {
+	for _, size := range [][2]int{{120, 36}, {80, 24}, {50, 16}} {
+		m := rootModel(t, size[0], size[1])
+		m.Update(conversationsMsg{convs: []chat.Conversation{group("avengers", "Avengers HQ"), group("xmen", "X-Men")}})
+		m.Update(convlist.OpenMsg{Conversation: group("avengers", "Avengers HQ")})
+		m.Update(historyMsg{conv: "group_avengers", msgs: []chat.Message{text(1, "group_avengers", "superhero2", "Morning team 🕷️ 山田")}})
+		lines := strings.Split(m.View().Content, "\n")
+		if len(lines) != size[1] {
+			t.Fatalf("%v: %d lines", size, len(lines))
+		}
+		for i, l := range lines {
+			if w := ansi.StringWidth(l); w != size[0] {
+				t.Errorf("%v: line %d is %d wide: %q", size, i, w, ansi.Strip(l))
+			}
+		}
+		if size[0] < 60 && strings.Contains(ansi.Strip(m.View().Content), "Conversations") {
+			t.Errorf("%v: the list did not fold away", size)
+		}
+	}
+}
+
+func TestHistoryOfAnotherConversationIsDropped(t *testing.T) {
+	m := rootModel(t, 120, 36)
+	m.Update(convlist.OpenMsg{Conversation: group("avengers", "Avengers HQ")})
+	m.Update(convlist.OpenMsg{Conversation: group("xmen", "X-Men")})
+	// The avengers page arrives late, after the switch.
+	m.Update(historyMsg{conv: "group_avengers", msgs: []chat.Message{text(1, "group_avengers", "superhero2", "late page")}})
+	if m.pane.Len() != 0 {
+		t.Fatal("a page for avengers landed in xmen")
+	}
+	m.Update(historyMsg{conv: "group_xmen", msgs: []chat.Message{text(2, "group_xmen", "superhero2", "right page")}})
+	if m.pane.Len() != 1 {
+		t.Fatalf("xmen page not applied: %d", m.pane.Len())
+	}
+	// Members of the group left behind are not applied either.
+	m.Update(membersMsg{guid: "avengers", members: []chat.GroupMember{{User: chat.User{UID: "x", Name: "Stray"}}}})
+	if _, ok := m.st.users["x"]; ok {
+		t.Fatal("members of another group applied")
+	}
+}
+
+func TestIncomingElsewhereCountsUnreadAndOpenDoesNot(t *testing.T) {
+	m := rootModel(t, 120, 36)
+	m.Update(conversationsMsg{convs: []chat.Conversation{group("avengers", "Avengers HQ"), group("xmen", "X-Men")}})
+	m.Update(convlist.OpenMsg{Conversation: group("avengers", "Avengers HQ")})
+	m.Update(eventMsg{ev: chat.MessageReceived{Message: text(5, "group_xmen", "superhero2", "over here")}})
+	m.Update(eventMsg{ev: chat.MessageReceived{Message: text(6, "group_avengers", "superhero2", "in the open one")}})
+	x, _ := m.list.Get("group_xmen")
+	a, _ := m.list.Get("group_avengers")
+	if x.UnreadMessageCount != 1 || a.UnreadMessageCount != 0 {
+		t.Fatalf("unread xmen=%d avengers=%d", x.UnreadMessageCount, a.UnreadMessageCount)
+	}
+	if m.pane.Len() != 1 {
+		t.Fatalf("pane holds %d", m.pane.Len())
+	}
+	if c, _ := m.list.Selected(); c.ConversationID != "group_avengers" {
+		t.Fatal("the cursor left the open conversation when the list re-sorted")
+	}
+}
+
+func TestTypingShownOnlyForTheOpenConversation(t *testing.T) {
+	m := rootModel(t, 120, 36)
+	m.Update(convlist.OpenMsg{Conversation: group("avengers", "Avengers HQ")})
+	spidey := chat.User{UID: "superhero3", Name: "Spiderman"}
+	m.Update(eventMsg{ev: chat.TypingStarted{Typing: chat.Typing{Sender: spidey, Receiver: "xmen", ReceiverType: chat.ReceiverGroup}}})
+	if m.header.Typers() != 0 {
+		t.Fatal("typing in xmen shown in avengers")
+	}
+	m.Update(eventMsg{ev: chat.TypingStarted{Typing: chat.Typing{Sender: spidey, Receiver: "avengers", ReceiverType: chat.ReceiverGroup}}})
+	if !strings.Contains(ansi.Strip(m.View().Content), "Spiderman is typing…") {
+		t.Fatal("typing line missing")
+	}
+	// Their message ends the indicator at once.
+	m.Update(eventMsg{ev: chat.MessageReceived{Message: text(7, "group_avengers", "superhero3", "done")}})
+	if m.header.Typers() != 0 {
+		t.Fatal("typing line outlived the message")
+	}
+}
+
+func TestKickedFromOpenGroupClosesIt(t *testing.T) {
+	m := rootModel(t, 120, 36)
+	m.Update(conversationsMsg{convs: []chat.Conversation{group("avengers", "Avengers HQ")}})
+	m.Update(convlist.OpenMsg{Conversation: group("avengers", "Avengers HQ")})
+	m.Update(eventMsg{ev: chat.GroupMemberChanged{Action: chat.ActionKicked,
+		By: chat.User{UID: "superhero2", Name: "Captain America"}, On: m.c.Me,
+		Group:   chat.Group{GUID: "avengers", Name: "Avengers HQ"},
+		Message: chat.Message{ID: 9, Category: chat.CategoryAction, Type: chat.TypeGroupMember, Data: chat.MessageData{Action: chat.ActionKicked}}}})
+	if m.st.open != "" || m.list.Len() != 0 {
+		t.Fatalf("still open %q, list %d", m.st.open, m.list.Len())
+	}
+	if !strings.Contains(m.status.NoticeText(), "Captain America kicked you from Avengers HQ") {
+		t.Fatalf("notice %q", m.status.NoticeText())
+	}
+}
+
+func TestComposerKeysLeaveLettersAlone(t *testing.T) {
+	m := rootModel(t, 120, 36)
+	m.Update(convlist.OpenMsg{Conversation: group("avengers", "Avengers HQ")})
+	for _, r := range "n?m" {
+		m.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+	if m.st.dirOpen || m.st.showHelp || m.composer.Value() != "n?m" {
+		t.Fatalf("letters taken as keys: dir=%v help=%v value=%q", m.st.dirOpen, m.st.showHelp, m.composer.Value())
+	}
+	m.Update(tea.KeyPressMsg{Code: tea.KeyTab}) // to the list
+	m.Update(tea.KeyPressMsg{Code: '?', Text: "?"})
+	if !m.st.showHelp || !strings.Contains(ansi.Strip(m.View().Content), "/create <guid> <name>") {
+		t.Fatal("? outside the composer did not show help with the commands")
+	}
+	m.Update(tea.KeyPressMsg{Code: tea.KeyEscape})
+	m.Update(tea.KeyPressMsg{Code: 'n', Text: "n"})
+	if !m.st.dirOpen {
+		t.Fatal("n in the list did not open the directory")
+	}
+}
+
+func TestThemeFollowsTheTerminal(t *testing.T) {
+	m := rootModel(t, 80, 24)
+	if !m.c.Theme.IsDark {
+		t.Fatal("not dark by default")
+	}
+	m.Update(tea.BackgroundColorMsg{Color: lightGrey{}})
+	if m.c.Theme.IsDark {
+		t.Fatal("a light background kept the dark theme")
+	}
+}
+
+type lightGrey struct{}
+
+func (lightGrey) RGBA() (r, g, b, a uint32) { return 0xeeee, 0xeeee, 0xeeee, 0xffff }
