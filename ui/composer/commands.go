@@ -19,7 +19,20 @@ type CommandSpec struct {
 	Rest bool
 	// check validates the arguments beyond their count.
 	check func(args []string) error
+	// complete says what each argument completes to; the last kind
+	// repeats for commands that take any number.
+	complete []argKind
 }
+
+// argKind is what an argument of a command completes to.
+type argKind int
+
+const (
+	argNone argKind = iota
+	argUID
+	argScope
+	argGroupType
+)
 
 // Usage is "/name args".
 func (c CommandSpec) Usage() string {
@@ -31,21 +44,21 @@ func (c CommandSpec) Usage() string {
 
 // Commands is every slash command, in the order help lists them.
 var Commands = []CommandSpec{
-	{Name: "msg", Args: "<uid> [text]", Help: "open a direct chat (and send text)", Min: 1, Max: 2, Rest: true},
+	{Name: "msg", Args: "<uid> [text]", Help: "open a direct chat (and send text)", Min: 1, Max: 2, Rest: true, complete: []argKind{argUID, argNone}},
 	{Name: "join", Args: "<guid> [password]", Help: "join a group", Min: 1, Max: 2},
 	{Name: "leave", Help: "leave this group", Max: 0},
-	{Name: "create", Args: "<guid> <name> [public|password|private] [password]", Help: "create a group", Min: 2, Max: 4, check: checkCreate},
-	{Name: "add", Args: "<uid>…", Help: "add members to this group", Min: 1, Max: -1},
-	{Name: "kick", Args: "<uid>", Help: "kick a member", Min: 1, Max: 1},
-	{Name: "ban", Args: "<uid>", Help: "ban a member", Min: 1, Max: 1},
-	{Name: "unban", Args: "<uid>", Help: "unban a user", Min: 1, Max: 1},
-	{Name: "scope", Args: "<uid> <admin|moderator|participant>", Help: "change a member's scope", Min: 2, Max: 2, check: checkScope},
+	{Name: "create", Args: "<guid> <name> [public|password|private] [password]", Help: "create a group", Min: 2, Max: 4, check: checkCreate, complete: []argKind{argNone, argNone, argGroupType, argNone}},
+	{Name: "add", Args: "<uid>…", Help: "add members to this group", Min: 1, Max: -1, complete: []argKind{argUID}},
+	{Name: "kick", Args: "<uid>", Help: "kick a member", Min: 1, Max: 1, complete: []argKind{argUID}},
+	{Name: "ban", Args: "<uid>", Help: "ban a member", Min: 1, Max: 1, complete: []argKind{argUID}},
+	{Name: "unban", Args: "<uid>", Help: "unban a user", Min: 1, Max: 1, complete: []argKind{argUID}},
+	{Name: "scope", Args: "<uid> <admin|moderator|participant>", Help: "change a member's scope", Min: 2, Max: 2, check: checkScope, complete: []argKind{argUID, argScope}},
 	{Name: "react", Args: "<emoji>", Help: "react to the selected or last message", Min: 1, Max: 1},
 	{Name: "edit", Args: "<text>", Help: "edit the selected or your last message", Min: 1, Max: 1, Rest: true},
 	{Name: "delete", Help: "delete the selected or your last message", Max: 0},
 	{Name: "thread", Help: "open the thread of the selected or last message", Max: 0},
-	{Name: "block", Args: "<uid>", Help: "block a user", Min: 1, Max: 1},
-	{Name: "unblock", Args: "<uid>", Help: "unblock a user", Min: 1, Max: 1},
+	{Name: "block", Args: "<uid>", Help: "block a user", Min: 1, Max: 1, complete: []argKind{argUID}},
+	{Name: "unblock", Args: "<uid>", Help: "unblock a user", Min: 1, Max: 1, complete: []argKind{argUID}},
 	{Name: "info", Help: "delivery and read info of the selected message", Max: 0},
 	{Name: "help", Help: "list commands and keys", Max: 0},
 	{Name: "quit", Help: "quit", Max: 0},
@@ -176,4 +189,19 @@ func completeCommands(prefix string) []CommandSpec {
 		}
 	}
 	return out
+}
+
+// argKindAt is what the argument at index i of command name completes to.
+func argKindAt(name string, i int) argKind {
+	spec, ok := lookup(name)
+	if !ok || len(spec.complete) == 0 {
+		return argNone
+	}
+	if i >= len(spec.complete) {
+		if spec.Max >= 0 {
+			return argNone
+		}
+		i = len(spec.complete) - 1
+	}
+	return spec.complete[i]
 }

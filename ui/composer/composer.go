@@ -391,6 +391,9 @@ func (m *Model) refreshPopup() {
 	case strings.HasPrefix(word, "@") && len(m.mentionables) > 0:
 		m.items = m.mentionCandidates(word[1:])
 		m.popup = popupMention
+	case strings.HasPrefix(v, "/") && !strings.HasPrefix(v, "//") && !strings.Contains(v, "\n"):
+		m.items = m.argCandidates(v, word)
+		m.popup = popupCommand
 	default:
 		return
 	}
@@ -399,6 +402,39 @@ func (m *Model) refreshPopup() {
 		return
 	}
 	m.wordFrom = len([]rune(word))
+}
+
+// argCandidates completes the argument being typed in a slash command:
+// uids from the conversation's people, scopes and group types.
+func (m *Model) argCandidates(line, word string) []candidate {
+	name, rest, _ := strings.Cut(line[1:], " ")
+	i := len(strings.Fields(rest))
+	if word != "" {
+		i--
+	}
+	var out []candidate
+	add := func(insert, detail string) {
+		if strings.HasPrefix(insert, word) && insert != word && len(out) < maxPopup {
+			out = append(out, candidate{label: insert, detail: detail, insert: insert})
+		}
+	}
+	switch argKindAt(name, i) {
+	case argUID:
+		for _, u := range m.mentionables {
+			if u.UID != m.c.Me.UID {
+				add(u.UID, u.Name)
+			}
+		}
+	case argScope:
+		for _, s := range []chat.Scope{chat.ScopeAdmin, chat.ScopeModerator, chat.ScopeParticipant} {
+			add(string(s), "")
+		}
+	case argGroupType:
+		for _, t := range []chat.GroupType{chat.GroupPublic, chat.GroupPassword, chat.GroupPrivate} {
+			add(string(t), "")
+		}
+	}
+	return out
 }
 
 type users []chat.User

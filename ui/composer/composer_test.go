@@ -353,3 +353,18 @@ func TestViewWidth(t *testing.T) {
 		t.Fatalf("View has %d lines, Height says %d", n, m.Height())
 	}
 }
+
+func TestGoldenArgumentCompletion(t *testing.T) {
+	m, _ := newComposer(t)
+	typeText(m, "/scope ")
+	golden.RequireEqual(t, []byte(view(m)))
+	typeText(m, "superhero3 m")
+	press(m, "tab")
+	if m.Value() != "/scope superhero3 moderator " {
+		t.Fatalf("completed to %q", m.Value())
+	}
+	out := press(m, "enter")
+	if c := only[common.Command](out); len(c) != 1 || c[0].Args[1] != "moderator" {
+		t.Fatalf("command %+v", out)
+	}
+}
