@@ -7,18 +7,10 @@ import (
 )
 
 // Conversations lists the logged-in user's conversations, most recently
-// updated first.
+// updated first. A conversation's last message does not count as
+// delivered: a message that arrived while away still comes as an event.
 func (c *Client) Conversations(ctx context.Context, q chat.ConversationQuery) ([]chat.Conversation, error) {
-	cs, err := c.listConversations(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	for _, cv := range cs {
-		if cv.LastMessage != nil {
-			c.track.fetched(*cv.LastMessage)
-		}
-	}
-	return cs, nil
+	return c.listConversations(ctx, q)
 }
 
 func (c *Client) listConversations(ctx context.Context, q chat.ConversationQuery) ([]chat.Conversation, error) {

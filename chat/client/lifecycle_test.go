@@ -65,7 +65,12 @@ func TestManualConnection(t *testing.T) {
 		t.Fatalf("after Disconnect: %s", alice.Status())
 	}
 	eventually(t, "alice offline on the server", func() bool { return !s.Hub.Online("alice") })
-	send("while away")
+	away := send("while away")
+	// Seeing it as a conversation's last message is not delivery.
+	cs, err := alice.Conversations(ctx, chat.ConversationQuery{})
+	if err != nil || len(cs) != 1 || cs[0].LastMessage == nil || cs[0].LastMessage.ID != away.ID {
+		t.Fatalf("conversations while away: %+v %v", cs, err)
+	}
 	if err := alice.Connect(ctx); err != nil {
 		t.Fatal(err)
 	}
