@@ -38,7 +38,7 @@ func mixed() []chat.Event {
 		chat.PresenceChanged{EventMeta: meta(3914, chat.Inbound, "presence", `{}`), User: chat.User{UID: "superhero4"}, Online: true},
 		chat.GroupMemberChanged{EventMeta: meta(6787, chat.Inbound, "message", `{}`), Action: chat.ActionScopeChanged,
 			Message: chat.Message{ConversationID: "group_avengers", Sender: "superhero1", Receiver: "avengers"},
-			By: chat.User{UID: "superhero1"}, On: chat.User{UID: "superhero2"}, OldScope: chat.ScopeParticipant, NewScope: chat.ScopeModerator},
+			By:      chat.User{UID: "superhero1"}, On: chat.User{UID: "superhero2"}, OldScope: chat.ScopeParticipant, NewScope: chat.ScopeModerator},
 		&chat.ReactionChanged{EventMeta: meta(7000, chat.Inbound, "reaction", `{}`), Added: true, ConversationID: "group_avengers",
 			Reaction: chat.Reaction{MessageID: 1043, Reaction: "👍", UID: "superhero2"}},
 		chat.ReceiptReceived{EventMeta: meta(7100, chat.Inbound, "receipts", `{}`),
