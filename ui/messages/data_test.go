@@ -255,3 +255,25 @@ func TestSelectionSkipsActionsAndScrolls(t *testing.T) {
 		t.Fatalf("walk did not reach the oldest or stopped on an action: %v", seen)
 	}
 }
+
+func TestLastOwnAndUnsentIgnored(t *testing.T) {
+	m := newPane(80, 10, showcase(), false)
+	if got, ok := m.LastOwn(); !ok || got.ID != 1015 {
+		t.Fatalf("LastOwn = %d, %v", got.ID, ok)
+	}
+	m.Upsert(text(0, "superhero1", at(10, 29), "not acknowledged"))
+	if m.Len() != len(showcase()) || strings.Contains(ansi.Strip(m.View()), "not acknowledged") {
+		t.Fatal("a message without an id was listed")
+	}
+	empty := newPane(80, 10, nil, false)
+	if _, ok := empty.LastOwn(); ok {
+		t.Fatal("LastOwn on an empty pane")
+	}
+	if v := ansi.Strip(empty.View()); !strings.Contains(v, "No messages yet") {
+		t.Fatalf("empty view:\n%s", v)
+	}
+	empty.SetLoading(true)
+	if v := ansi.Strip(empty.View()); !strings.Contains(v, "Loading messages…") {
+		t.Fatalf("loading view:\n%s", v)
+	}
+}

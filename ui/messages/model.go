@@ -123,7 +123,11 @@ func (m *Model) Prepend(older []chat.Message, hasMore bool) {
 
 // Upsert adds a new message or replaces an edited or deleted one by id.
 // In the main pane a thread reply is not listed: it counts on its parent.
+// Messages without a server id (not yet acknowledged) are not listed.
 func (m *Model) Upsert(msg chat.Message) {
+	if msg.ID <= 0 {
+		return
+	}
 	if m.convID != "" && msg.ConversationID != "" && msg.ConversationID != m.convID {
 		return
 	}
@@ -312,6 +316,20 @@ func (m *Model) Message(id chat.ID) (chat.Message, bool) {
 	}
 	return chat.Message{}, false
 }
+
+// LastOwn is my newest loaded text message that can still be edited (for
+// "↑ edits the last message"). It looks back at most lastOwnScan messages.
+func (m *Model) LastOwn() (chat.Message, bool) {
+	for i := m.st.len() - 1; i >= max(0, m.st.len()-lastOwnScan); i-- {
+		msg := &m.st.items[i].msg
+		if msg.Sender == m.c.Me.UID && msg.Type == chat.TypeText && msg.Category == chat.CategoryMessage && !msg.IsDeleted() {
+			return *msg, true
+		}
+	}
+	return chat.Message{}, false
+}
+
+const lastOwnScan = 200
 
 // Len is how many messages are loaded.
 func (m *Model) Len() int { return m.st.len() }
