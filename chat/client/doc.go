@@ -6,4 +6,21 @@
 // It works against CometChat's cloud (AppID + Region) and against the
 // server in this module (ServerURL). It knows nothing of any user
 // interface.
+//
+// Events: one bounded channel. When the caller falls behind, the socket
+// reader waits (and the server's own bounded queue eventually drops the
+// connection, which catch-up then repairs); nothing is discarded while
+// the caller still reads. Keepalive pings and pongs are not reported, and
+// frames carrying this session's own deviceId are dropped as echoes, as
+// the official SDK does. The auth frame is reported with the JWT masked.
+//
+// Catch-up: after every reconnect (not the first connection, whose past
+// the caller loads as history) the client lists every message after the
+// highest id it has handed out, across conversations (GET /messages), and
+// falls back to paging each conversation that moved when the server has
+// no such list. Missed messages come in id order, before any live frame
+// that queued meanwhile, as the events they would have been live
+// (MessageReceived with CatchUp set, MessageEdited, GroupMemberChanged…).
+// Ids and muids seen recently are remembered so nothing is delivered
+// twice, including messages the caller received through REST.
 package client
