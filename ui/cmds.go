@@ -81,6 +81,14 @@ type (
 		ok  string // notice on success
 		err error
 	}
+	// memberDoneMsg answers a member action; panel says whether the
+	// members panel asked (its refusal shows there) or a slash command.
+	memberDoneMsg struct {
+		guid  string
+		ok    string
+		panel bool
+		err   error
+	}
 	// noopMsg ends a fire-and-forget call (receipts, typing).
 	noopMsg struct{}
 )

@@ -52,18 +52,18 @@ func (m *Model) command(c common.Command) tea.Cmd {
 		if !needGroup() {
 			return nil
 		}
-		return m.memberAction(common.MemberAction{GUID: guid, UIDs: c.Args, Action: chat.ActAddMembers})
+		return m.memberAction(common.MemberAction{GUID: guid, UIDs: c.Args, Action: chat.ActAddMembers}, false)
 	case "kick", "ban", "unban":
 		if !needGroup() {
 			return nil
 		}
 		act := map[string]chat.GroupAction{"kick": chat.ActKick, "ban": chat.ActBan, "unban": chat.ActUnban}[c.Name]
-		return m.memberAction(common.MemberAction{GUID: guid, UID: arg(0), Action: act})
+		return m.memberAction(common.MemberAction{GUID: guid, UID: arg(0), Action: act}, false)
 	case "scope":
 		if !needGroup() {
 			return nil
 		}
-		return m.memberAction(common.MemberAction{GUID: guid, UID: arg(0), Action: chat.ActChangeScope, Scope: chat.Scope(arg(1))})
+		return m.memberAction(common.MemberAction{GUID: guid, UID: arg(0), Action: chat.ActChangeScope, Scope: chat.Scope(arg(1))}, false)
 	case "block", "unblock":
 		uid := arg(0)
 		if c.Name == "block" {

@@ -12,6 +12,7 @@ import (
 func (m *Model) handleEvent(ev chat.Event) tea.Cmd {
 	s := m.st
 	me := m.c.Me.UID
+	m.events.Add(ev) // it keeps a bounded ring, shown or not
 	switch ev := ev.(type) {
 	case chat.MessageReceived:
 		return m.incoming(ev.Message, ev.CatchUp)
@@ -30,9 +31,13 @@ func (m *Model) handleEvent(ev chat.Event) tea.Cmd {
 	case chat.ReceiptReceived:
 		m.pane.ApplyReceipt(ev.Receipt)
 		m.list.ApplyReceipt(ev.Receipt)
+		if s.threadOpen {
+			m.thread.ApplyReceipt(ev.Receipt)
+		}
 	case chat.PresenceChanged:
 		m.list.SetPresence(ev.User.UID, ev.Online, ev.At)
 		m.header.SetPresence(ev.User.UID, ev.Online, ev.At)
+		m.members.SetPresence(ev.User.UID, ev.Online, ev.At)
 		if u, ok := s.users[ev.User.UID]; ok {
 			u.Status = chat.StatusOffline
 			if ev.Online {
@@ -45,6 +50,9 @@ func (m *Model) handleEvent(ev chat.Event) tea.Cmd {
 	case chat.ReactionChanged:
 		if ev.ConversationID == s.open || ev.ConversationID == "" {
 			m.pane.ApplyReaction(ev.Reaction, ev.Added)
+			if s.threadOpen {
+				m.thread.ApplyReaction(ev.Reaction, ev.Added)
+			}
 		}
 	case chat.ConnectionChanged:
 		m.status.SetStatus(ev.Status, ev.Attempt, ev.RetryIn)
@@ -72,6 +80,9 @@ func (m *Model) incoming(msg chat.Message, catchUp bool) tea.Cmd {
 	if open {
 		m.pane.Upsert(msg)
 		m.header.TypingEnded(msg.Sender)
+		if s.threadOpen {
+			m.thread.Upsert(msg)
+		}
 	}
 	m.remember(msg)
 	if msg.ParentID == 0 {
@@ -96,6 +107,9 @@ func (m *Model) incoming(msg chat.Message, catchUp bool) tea.Cmd {
 func (m *Model) changed(msg chat.Message) tea.Cmd {
 	if msg.ConversationID == m.st.open {
 		m.pane.Upsert(msg)
+		if m.st.threadOpen {
+			m.thread.Upsert(msg)
+		}
 	}
 	m.list.ApplyEdit(msg)
 	m.remember(msg)
@@ -114,6 +128,7 @@ func (m *Model) memberChanged(ev chat.GroupMemberChanged) tea.Cmd {
 	open := conv == s.open
 	if open {
 		m.pane.Upsert(ev.Message)
+		m.members.ApplyMemberChange(ev)
 		switch ev.Action {
 		case chat.ActionJoined, chat.ActionAdded:
 			m.header.SetMembersCount(m.header.MembersCount() + 1)

@@ -63,37 +63,52 @@ func (m *Model) handleIntent(msg tea.Msg) (tea.Cmd, bool) {
 			return be.EndTyping(ctx, msg.Receiver, msg.ReceiverType)
 		}), true
 	case common.LoadOlder:
-		if msg.ConversationID != s.open || msg.ParentID != 0 {
+		if msg.ParentID != 0 {
+			if s.threadOpen && m.thread.Parent().ID == msg.ParentID {
+				return m.fetchThread(msg.ParentID, msg.Before), true
+			}
+			return nil, true
+		}
+		if msg.ConversationID != s.open {
 			return nil, true
 		}
 		return m.fetchHistory(msg.ConversationID, msg.Before), true
 	case common.MemberAction:
-		return m.memberAction(msg), true
+		return m.memberAction(msg, true), true
+	case common.ShowBanned:
+		return m.fetchBanned(msg.GUID), true
+	case common.OpenThread:
+		return m.openThread(msg.Parent), true
+	case common.ShowMessageInfo:
+		return m.showInfo(msg.Message), true
 	case common.Copy:
 		return tea.Batch(tea.SetClipboard(msg.Text), m.notice("copied", false)), true
 	case common.Notice:
 		return m.notice(msg.Text, msg.Error), true
 	case common.Command:
 		return m.command(msg), true
-	case common.OpenThread, common.ShowMessageInfo, common.ShowBanned:
-		return m.notice("threads, message info and the banned list are not part of this build yet", true), true
 	}
 	return nil, false
 }
 
 // memberAction calls the server for a scope change, kick, ban, unban or
 // add; the server's refusal is shown as it says it.
-func (m *Model) memberAction(a common.MemberAction) tea.Cmd {
+func (m *Model) memberAction(a common.MemberAction, panel bool) tea.Cmd {
 	be := m.be
+	done := func(ok string, f func(context.Context) error) tea.Cmd {
+		return m.call(func(ctx context.Context) tea.Msg {
+			return memberDoneMsg{guid: a.GUID, ok: ok, panel: panel, err: f(ctx)}
+		})
+	}
 	switch a.Action {
 	case chat.ActKick:
-		return m.done("kicked "+a.UID, func(ctx context.Context) error { return be.Kick(ctx, a.GUID, a.UID) })
+		return done("kicked "+a.UID, func(ctx context.Context) error { return be.Kick(ctx, a.GUID, a.UID) })
 	case chat.ActBan:
-		return m.done("banned "+a.UID, func(ctx context.Context) error { return be.Ban(ctx, a.GUID, a.UID) })
+		return done("banned "+a.UID, func(ctx context.Context) error { return be.Ban(ctx, a.GUID, a.UID) })
 	case chat.ActUnban:
-		return m.done("unbanned "+a.UID, func(ctx context.Context) error { return be.Unban(ctx, a.GUID, a.UID) })
+		return done("unbanned "+a.UID, func(ctx context.Context) error { return be.Unban(ctx, a.GUID, a.UID) })
 	case chat.ActChangeScope:
-		return m.done(a.UID+" is now "+string(a.Scope), func(ctx context.Context) error {
+		return done(a.UID+" is now "+string(a.Scope), func(ctx context.Context) error {
 			return be.ChangeScope(ctx, a.GUID, a.UID, a.Scope)
 		})
 	case chat.ActAddMembers:
@@ -101,7 +116,7 @@ func (m *Model) memberAction(a common.MemberAction) tea.Cmd {
 		if len(uids) == 0 && a.UID != "" {
 			uids = []string{a.UID}
 		}
-		return m.done("added "+plural(len(uids), "member"), func(ctx context.Context) error {
+		return done("added "+plural(len(uids), "member"), func(ctx context.Context) error {
 			scopes := map[string]chat.Scope{}
 			for _, uid := range uids {
 				scopes[uid] = chat.ScopeParticipant

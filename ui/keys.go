@@ -6,6 +6,8 @@ import "charm.land/bubbles/v2/key"
 // composer, where typing must win.
 type KeyMap struct {
 	Quit, NextFocus, PrevFocus, Help, NewChat, Members, Inspector, Compose key.Binding
+	// CloseThread closes the thread view or the message info.
+	CloseThread key.Binding
 }
 
 // DefaultKeyMap returns the root's bindings.
@@ -19,6 +21,8 @@ func DefaultKeyMap() KeyMap {
 		Members:   key.NewBinding(key.WithKeys("m", "f3"), key.WithHelp("m", "members")),
 		Inspector: key.NewBinding(key.WithKeys("i", "f4"), key.WithHelp("i", "events")),
 		Compose:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "write")),
+
+		CloseThread: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close")),
 	}
 }
 
@@ -46,5 +50,6 @@ func (k KeyMap) composing() KeyMap {
 		Quit: k.Quit, NextFocus: k.NextFocus, PrevFocus: k.PrevFocus,
 		Help: letterFree(k.Help), NewChat: letterFree(k.NewChat), Members: letterFree(k.Members),
 		Inspector: letterFree(k.Inspector), Compose: key.NewBinding(key.WithDisabled()),
+		CloseThread: k.CloseThread,
 	}
 }

@@ -14,8 +14,10 @@ import (
 type geometry struct {
 	listW        int // 0 when the list is folded away
 	mainX, mainW int
+	sideX, sideW int // 0 when no side panel is shown
 	bodyY, bodyH int
 	paneY, paneH int
+	eventsH      int // bottom inspector, 0 when hidden
 	footerH      int
 	composerH    int
 }
@@ -34,6 +36,15 @@ func listWidth(w int) int {
 	return 0
 }
 
+// minMain is the narrowest the message column gets before the list folds
+// away to make room for a side panel.
+const minMain = 40
+
+// sideShown reports whether the right panel has something to show.
+func (m *Model) sideShown() bool {
+	return m.st.infoOpen || (m.st.showMembers && m.openGroup() != "")
+}
+
 // layout sizes every part from the terminal size and the composer's
 // current height; it runs on resize and whenever a part may have changed
 // height.
@@ -43,13 +54,33 @@ func (m *Model) layout() {
 		return
 	}
 	g := geometry{listW: listWidth(s.width), bodyY: 1}
+	if m.sideShown() {
+		g.sideW = min(40, max(28, s.width/4))
+		if s.width-g.listW-g.sideW-2 < minMain {
+			g.listW = 0
+		}
+		if s.width-g.sideW-1 < minMain {
+			g.sideW = max(0, s.width-minMain-1)
+		}
+	}
 	if g.listW > 0 {
 		g.mainX = g.listW + 1
 	}
 	g.mainW = max(1, s.width-g.mainX)
+	if g.sideW > 0 {
+		g.mainW = max(1, g.mainW-g.sideW-1)
+		g.sideX = g.mainX + g.mainW + 1
+	}
 	m.help.SetWidth(s.width)
 	g.footerH = lipgloss.Height(m.footer())
-	g.bodyH = max(1, s.height-1-g.footerH)
+	rest := max(1, s.height-1-g.footerH)
+	if s.showEvents {
+		g.eventsH = min(max(6, rest/3), rest-4)
+		if g.eventsH < 3 {
+			g.eventsH = 0
+		}
+	}
+	g.bodyH = max(1, rest-g.eventsH)
 	m.composer.SetSize(g.mainW, 0)
 	g.composerH = m.composer.Height()
 	g.paneY = g.bodyY + 1
@@ -59,8 +90,12 @@ func (m *Model) layout() {
 	m.list.SetSize(g.listW, g.bodyH)
 	m.header.SetSize(g.mainW, 1)
 	m.pane.SetSize(g.mainW, g.paneH)
+	m.thread.SetSize(g.mainW, g.paneH)
 	m.dir.SetSize(g.mainW, g.bodyH)
-	s.geo = g
+	m.members.SetSize(g.sideW, g.bodyH)
+	m.info.SetSize(g.sideW, g.bodyH)
+	m.events.SetSize(s.width, max(0, g.eventsH-1))
+	s.geo, s.laid = g, m.layoutKey()
 }
 
 // View draws the whole screen.
@@ -87,17 +122,26 @@ func (m Model) render() string {
 		main = block(g.mainW, g.bodyH, m.dir.View())
 	case s.showHelp:
 		main = block(g.mainW, g.bodyH, m.header.View(), m.helpPage(g.mainW, g.bodyH-1-g.composerH), m.composer.View())
+	case s.threadOpen:
+		main = block(g.mainW, g.bodyH, m.header.View(), m.thread.View(), m.header.TypingLine(), m.composer.View())
 	default:
 		main = block(g.mainW, g.bodyH, m.header.View(), m.pane.View(), m.header.TypingLine(), m.composer.View())
 	}
-	var b strings.Builder
-	b.WriteString(fitWidth(m.status.View(), s.width))
-	var list []string
-	var sep string
+	var list, side []string
 	if g.listW > 0 {
 		list = block(g.listW, g.bodyH, m.list.View())
-		sep = m.c.Theme.Border.Render("│")
 	}
+	if g.sideW > 0 {
+		if s.infoOpen {
+			side = block(g.sideW, g.bodyH, m.info.View())
+		} else {
+			side = block(g.sideW, g.bodyH, m.members.View())
+		}
+	}
+	t := m.c.Theme
+	sep := t.Border.Render("│")
+	var b strings.Builder
+	b.WriteString(fitWidth(m.status.View(), s.width))
 	for i, line := range main {
 		b.WriteByte('\n')
 		if list != nil {
@@ -105,6 +149,18 @@ func (m Model) render() string {
 			b.WriteString(sep)
 		}
 		b.WriteString(line)
+		if side != nil {
+			b.WriteString(sep)
+			b.WriteString(side[i])
+		}
+	}
+	if g.eventsH > 0 {
+		b.WriteByte('\n')
+		b.WriteString(t.Border.Render(strings.Repeat("─", s.width)))
+		for _, line := range block(s.width, g.eventsH-1, m.events.View()) {
+			b.WriteByte('\n')
+			b.WriteString(line)
+		}
 	}
 	for _, line := range block(s.width, g.footerH, m.footer()) {
 		b.WriteByte('\n')
@@ -155,8 +211,16 @@ func (m Model) helpKeys() helpKeys {
 		return helpKeys{short: m.dir.ShortHelp(), part: m.dir.FullHelp(), global: []key.Binding{k.Quit}}
 	case m.st.focus == focusList:
 		return helpKeys{short: m.list.ShortHelp(), part: m.list.FullHelp(), global: global}
+	case m.st.focus == focusPane && m.st.threadOpen:
+		return helpKeys{short: append(m.thread.ShortHelp(), m.keys.CloseThread), part: m.thread.FullHelp(), global: global}
 	case m.st.focus == focusPane:
 		return helpKeys{short: m.pane.ShortHelp(), part: m.pane.FullHelp(), global: global}
+	case m.st.focus == focusSide && m.st.infoOpen:
+		return helpKeys{short: append(m.info.ShortHelp(), m.keys.CloseThread), part: m.info.FullHelp(), global: global}
+	case m.st.focus == focusSide:
+		return helpKeys{short: m.members.ShortHelp(), part: m.members.FullHelp(), global: global}
+	case m.st.focus == focusEvents:
+		return helpKeys{short: m.events.ShortHelp(), part: m.events.FullHelp(), global: global}
 	}
 	return helpKeys{short: m.composer.ShortHelp(), part: m.composer.FullHelp(), global: global}
 }
@@ -164,7 +228,8 @@ func (m Model) helpKeys() helpKeys {
 // activeKeys is the global keymap for the current focus: letters are
 // text while the composer (or a text input) has the keyboard.
 func (m Model) activeKeys() KeyMap {
-	if m.st.focus == focusComposer || m.st.dirOpen || m.list.Filtering() {
+	if m.st.focus == focusComposer || m.st.dirOpen || m.list.Filtering() ||
+		(m.st.focus == focusSide && !m.st.infoOpen && m.members.Capturing()) {
 		return m.composeKeys
 	}
 	return m.keys

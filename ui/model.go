@@ -18,8 +18,12 @@ import (
 	"cometterm/ui/convlist"
 	"cometterm/ui/directory"
 	"cometterm/ui/header"
+	"cometterm/ui/inspector"
+	"cometterm/ui/members"
 	"cometterm/ui/messages"
+	"cometterm/ui/msginfo"
 	"cometterm/ui/statusbar"
+	"cometterm/ui/thread"
 )
 
 type focus int
@@ -28,6 +32,8 @@ const (
 	focusList focus = iota
 	focusPane
 	focusComposer
+	focusSide   // members panel or message info, on the right
+	focusEvents // event inspector, at the bottom
 )
 
 // Model is the root model. Its parts are pointers: a copy of Model is the
@@ -47,6 +53,10 @@ type Model struct {
 	pane     *messages.Model
 	composer *composer.Model
 	dir      *directory.Model
+	members  *members.Model
+	events   *inspector.Model
+	thread   *thread.Model
+	info     *msginfo.Model
 
 	st *state
 }
@@ -56,6 +66,7 @@ type state struct {
 	focus                   focus
 	dirOpen, showHelp       bool
 	showMembers, showEvents bool
+	threadOpen, infoOpen    bool
 	listLoaded              bool
 
 	open     string // the open conversation id
@@ -68,6 +79,7 @@ type state struct {
 
 	width, height int
 	geo           geometry
+	laid          layoutShape
 	isDark        bool
 }
 
@@ -96,13 +108,10 @@ func New(be Backend, opts Options) Model {
 		keys: DefaultKeyMap(), help: help.New(),
 		status: statusbar.New(c, opts.ServerLabel), list: convlist.New(c), header: header.New(c),
 		pane: messages.New(c), composer: composer.New(c), dir: directory.New(c),
+		members: members.New(c), events: inspector.New(c), thread: thread.New(c), info: msginfo.New(c),
 		st: &state{focus: focusComposer, isDark: !opts.Light, users: map[string]chat.User{},
 			lastMine: map[string]chat.Message{}, lastAny: map[string]chat.Message{}},
 	}
-	// The members panel and the event inspector are not part of this
-	// build yet: their keys stay off so that nothing offers them.
-	m.keys.Members.SetEnabled(false)
-	m.keys.Inspector.SetEnabled(false)
 	m.composeKeys = m.keys.composing()
 	m.header.SetPanelKeys(m.keys.Members, m.keys.Inspector)
 	m.status.SetStatus(be.Status(), 0, 0)
@@ -130,10 +139,21 @@ func (m *Model) applyHelpStyles() {
 // height (it grows with its text and its completion list).
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	out, cmd := m.update(msg)
-	if m.st.geo.composerH != m.composer.Height() {
+	if m.layoutKey() != m.st.laid {
 		m.layout()
 	}
 	return out, cmd
+}
+
+// layoutShape is what decides the layout besides the terminal size.
+type layoutShape struct {
+	composerH                     int
+	side, events, thread, compose bool
+}
+
+func (m *Model) layoutKey() layoutShape {
+	return layoutShape{composerH: m.composer.Height(), side: m.sideShown(), events: m.st.showEvents,
+		thread: m.st.threadOpen, compose: m.st.focus == focusComposer}
 }
 
 func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -192,6 +212,8 @@ func (m *Model) setTheme(dark bool) {
 	m.composer.SetTheme()
 	m.dir.SetTheme()
 	m.pane.SetTheme()
+	m.members.SetTheme()
+	m.thread.SetTheme()
 	m.applyHelpStyles()
 }
 

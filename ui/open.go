@@ -18,7 +18,8 @@ func (m *Model) openConversation(c chat.Conversation) tea.Cmd {
 		c = known
 	}
 	s.open, s.openConv, s.members = id, c, nil
-	s.dirOpen, s.showHelp = false, false
+	s.dirOpen, s.showHelp, s.threadOpen, s.infoOpen = false, false, false, false
+	m.events.SetConversation(id)
 	m.list.SetActive(id)
 	m.list.SetUnread(id, 0)
 	m.header.SetConversation(c)
@@ -28,6 +29,8 @@ func (m *Model) openConversation(c chat.Conversation) tea.Cmd {
 	switch {
 	case c.WithGroup != nil:
 		kind, receiver, scope = chat.ReceiverGroup, c.WithGroup.GUID, c.WithGroup.Scope
+		m.members.SetGroup(*c.WithGroup, m.meIn(*c.WithGroup))
+		m.members.SetMembers(nil)
 		cmds = append(cmds, m.fetchGroup(receiver), m.fetchMembers(receiver))
 	case c.WithUser != nil:
 		receiver = c.WithUser.UID
@@ -64,6 +67,8 @@ func targetTitle(c chat.Conversation) string {
 func (m *Model) closeConversation() tea.Cmd {
 	s := m.st
 	s.open, s.openConv, s.members = "", chat.Conversation{}, nil
+	s.threadOpen, s.infoOpen = false, false
+	m.events.SetConversation("")
 	m.header.Clear()
 	m.pane.SetConversation("", "", "", "")
 	m.pane.SetMessages(nil, false)

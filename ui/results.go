@@ -17,6 +17,20 @@ func (m *Model) handleResult(msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
 	case noopMsg:
 		return nil, true
+	case memberDoneMsg:
+		if msg.err != nil {
+			if msg.panel {
+				m.members.ShowError(msg.err)
+			} else {
+				m.composer.SetError(common.ErrorText(msg.err))
+			}
+			return m.notice(common.ErrorText(msg.err), true), true
+		}
+		cmd := m.notice(msg.ok, false)
+		if chat.GroupConversationID(msg.guid) == s.open {
+			cmd = tea.Batch(cmd, m.fetchMembers(msg.guid), m.fetchNewer(s.open))
+		}
+		return cmd, true
 	case connectedMsg:
 		if msg.err != nil {
 			return m.notice("not connected: "+common.ErrorText(msg.err), true), true
@@ -64,6 +78,7 @@ func (m *Model) handleResult(msg tea.Msg) (tea.Cmd, bool) {
 		s.openConv.WithGroup = &g
 		m.header.SetGroup(g)
 		m.pane.SetConversation(s.open, chat.ReceiverGroup, g.Name, g.Scope)
+		m.members.SetGroup(g, m.meIn(g))
 		return nil, true
 	case membersMsg:
 		if msg.err != nil || m.openGroup() != msg.guid {
@@ -77,7 +92,16 @@ func (m *Model) handleResult(msg tea.Msg) (tea.Cmd, bool) {
 		}
 		m.composer.SetMentionables(us)
 		m.pane.SetUsers(s.users)
+		m.thread.SetUsers(s.users)
 		m.header.SetMembersCount(len(msg.members))
+		if g := s.openConv.WithGroup; g != nil {
+			me := m.meIn(*g)
+			m.members.SetGroup(*g, me)
+			m.members.SetMembers(msg.members)
+			if me.Scope.Valid() && me.Scope != m.header.Scope() {
+				m.header.SetScope(me.Scope)
+			}
+		}
 		return nil, true
 	case sentMsg:
 		if msg.err != nil {
@@ -147,7 +171,7 @@ func (m *Model) handleResult(msg tea.Msg) (tea.Cmd, bool) {
 		}
 		return cmd, true
 	}
-	return nil, false
+	return m.handlePanelResult(msg)
 }
 
 // history applies a page of messages to the open conversation.
