@@ -284,3 +284,64 @@ func TestFlowWrongCommandSendsNothing(t *testing.T) {
 		t.Fatalf("a wrong command was sent as text: %q", m.Data.Text)
 	}
 }
+
+func TestFlowMembersPanelKick(t *testing.T) {
+	_, me, cap, _ := avengers(t)
+	tm := start(t, me, ui.Options{InitialConversation: "group_avengers"})
+	screen(t, tm, "Avengers HQ", "you: admin")
+	tm.Send(key(tea.KeyF3)) // m is text in the composer; F3 always toggles
+	screen(t, tm, "Members (3)", "Spiderman")
+	// Owner first, then by scope and name: Iron Man, Captain America, Spiderman.
+	tm.Send(key(tea.KeyDown))
+	tm.Send(key(tea.KeyDown))
+	tm.Type("k")
+	tm.Type("y")
+	eventually(t, "superhero3 kicked through the panel", func() bool {
+		ms, err := cap.ListMembers(ctxT(t), "avengers", chat.MemberQuery{})
+		if err != nil {
+			return false
+		}
+		for _, m := range ms {
+			if m.UID == "superhero3" {
+				return false
+			}
+		}
+		return len(ms) == 2
+	})
+	screen(t, tm, "Spiderman was kicked") // my own action, fetched after the call
+}
+
+func TestFlowThreadReplyAndInfo(t *testing.T) {
+	_, me, cap, _ := avengers(t)
+	parent, err := cap.SendText(ctxT(t), "avengers", chat.ReceiverGroup, "Briefing at eleven")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm := start(t, me, ui.Options{InitialConversation: "group_avengers"})
+	screen(t, tm, "Briefing at eleven")
+	tm.Type("/thread")
+	enter(tm)
+	screen(t, tm, "Thread", "0 replies")
+	tm.Type("copy that")
+	enter(tm)
+	eventually(t, "the reply on the server", func() bool {
+		rs, err := cap.Messages(ctxT(t), chat.MessageQuery{ParentID: parent.ID, Limit: 5})
+		return err == nil && len(rs) == 1 && rs[0].Data.Text == "copy that" && rs[0].Sender == "superhero1"
+	})
+	screen(t, tm, "1 reply")
+	tm.Send(key(tea.KeyEscape)) // back to the conversation
+	tm.Type("/info")
+	enter(tm)
+	screen(t, tm, "Delivered", "Read")
+}
+
+func TestFlowInspectorShowsFrames(t *testing.T) {
+	_, me, cap, _ := avengers(t)
+	tm := start(t, me, ui.Options{InitialConversation: "group_avengers"})
+	screen(t, tm, "Avengers HQ")
+	tm.Send(key(tea.KeyF4))
+	if _, err := cap.SendText(ctxT(t), "avengers", chat.ReceiverGroup, "inspect me"); err != nil {
+		t.Fatal(err)
+	}
+	screen(t, tm, "inspect me", "message")
+}
