@@ -61,19 +61,44 @@ func TestReceiptsMoveMarksLive(t *testing.T) {
 	}
 }
 
-func TestGroupMarksMoveOnlyForAll(t *testing.T) {
-	m := newPane(80, 10, []chat.Message{text(1, "superhero1", at(10, 0), "a")}, false)
-	m.ApplyReceipt(chat.Receipt{MessageID: 1, Sender: "superhero2", Type: chat.ReceiptRead, At: at(10, 1)})
-	if got := marks(m); got != "S" {
-		t.Fatalf("one member's read moved a group mark: %q", got)
+func TestGroupMarksCountMembersThenAll(t *testing.T) {
+	m := newPane(80, 10, []chat.Message{
+		text(1, "superhero1", at(10, 0), "a"), text(2, "superhero1", at(10, 1), "b"),
+	}, false)
+	markOf := func(id int) string {
+		for _, l := range screen(m) {
+			if strings.Contains(l, map[int]string{1: " a ", 2: " b "}[id]) {
+				for _, w := range []string{"read by 2", "read by 1", "2 delivered", "1 delivered", "✓✓ read", "✓ sent"} {
+					if strings.Contains(l, w) {
+						return w
+					}
+				}
+			}
+		}
+		return "?"
 	}
-	m.ApplyReceipt(chat.Receipt{MessageID: 1, Type: chat.ReceiptDeliveredToAll, At: at(10, 1)})
-	if got := marks(m); got != "D" {
-		t.Fatalf("deliveredToAll: %q", got)
+	m.ApplyReceipt(chat.Receipt{MessageID: 2, Sender: "superhero2", Type: chat.ReceiptDelivered, At: at(10, 2)})
+	if a, b := markOf(1), markOf(2); a != "1 delivered" || b != "1 delivered" {
+		t.Fatalf("after one delivery of #2: %q %q", a, b)
 	}
-	m.ApplyReceipt(chat.Receipt{MessageID: 1, Type: chat.ReceiptReadByAll, At: at(10, 2)})
-	if got := marks(m); got != "R" {
-		t.Fatalf("readByAll: %q", got)
+	// A read covers the earlier message and implies delivery.
+	m.ApplyReceipt(chat.Receipt{MessageID: 1, Sender: "superhero3", Type: chat.ReceiptRead, At: at(10, 3)})
+	if a, b := markOf(1), markOf(2); a != "read by 1" || b != "1 delivered" {
+		t.Fatalf("after superhero3 read #1: %q %q", a, b)
+	}
+	m.ApplyReceipt(chat.Receipt{MessageID: 2, Sender: "superhero2", Type: chat.ReceiptRead, At: at(10, 4)})
+	if a, b := markOf(1), markOf(2); a != "read by 2" || b != "read by 1" {
+		t.Fatalf("after superhero2 read #2: %q %q", a, b)
+	}
+	// Receipts never move backwards; my own receipts do not count.
+	m.ApplyReceipt(chat.Receipt{MessageID: 1, Sender: "superhero2", Type: chat.ReceiptRead, At: at(10, 5)})
+	m.ApplyReceipt(chat.Receipt{MessageID: 2, Sender: "superhero1", Type: chat.ReceiptRead, At: at(10, 5)})
+	if a, b := markOf(1), markOf(2); a != "read by 2" || b != "read by 1" {
+		t.Fatalf("stale or own receipts changed counts: %q %q", a, b)
+	}
+	m.ApplyReceipt(chat.Receipt{MessageID: 2, Type: chat.ReceiptReadByAll, At: at(10, 6)})
+	if a, b := markOf(1), markOf(2); a != "✓✓ read" || b != "✓✓ read" {
+		t.Fatalf("readByAll: %q %q", a, b)
 	}
 }
 

@@ -53,6 +53,11 @@ type Model struct {
 	menu    *menu
 
 	replies map[chat.ID]bool // live replies already counted on their parent
+
+	// In groups, how far each member has delivered and read (a receipt
+	// for a message covers the earlier ones), so my messages can show
+	// "read by N" before everyone has read them.
+	deliveredUpTo, readUpTo map[string]chat.ID
 }
 
 var _ common.Component = (*Model)(nil)
@@ -75,6 +80,7 @@ func (m *Model) SetConversation(id string, kind chat.ReceiverType, title string,
 		m.pinned, m.top, m.off, m.unseen = true, 0, 0, 0
 		m.sel, m.menu, m.hasMore, m.older = 0, nil, false, false
 		m.replies = nil
+		m.deliveredUpTo, m.readUpTo = nil, nil
 	}
 	m.convID, m.kind, m.title, m.myScope = id, kind, title, myScope
 }
@@ -185,10 +191,14 @@ func (m *Model) countReply(reply chat.Message) {
 }
 
 // ApplyReceipt moves the marks on my messages: a receipt for a message
-// also covers my earlier ones. In groups only deliveredToAll and readByAll
-// move marks; single members' receipts are for message info.
+// also covers my earlier ones. In groups deliveredToAll and readByAll set
+// the marks; single members' receipts count readers ("read by 2").
 func (m *Model) ApplyReceipt(r chat.Receipt) {
 	me := m.c.Me.UID
+	if m.kind == chat.ReceiverGroup && r.Sender != me && (r.Type == chat.ReceiptDelivered || r.Type == chat.ReceiptRead) {
+		m.countGroupReceipt(r)
+		return
+	}
 	ok, read := receiptApplies(r, me, m.kind)
 	if !ok {
 		return
@@ -207,6 +217,48 @@ func (m *Model) ApplyReceipt(r chat.Receipt) {
 		}
 		e.ver++
 	}
+}
+
+// countGroupReceipt records how far a member has delivered or read and
+// redraws my messages the receipt newly covers.
+func (m *Model) countGroupReceipt(r chat.Receipt) {
+	upTo := &m.deliveredUpTo
+	if r.Type == chat.ReceiptRead {
+		upTo = &m.readUpTo
+		m.countGroupReceipt(chat.Receipt{MessageID: r.MessageID, Sender: r.Sender, Type: chat.ReceiptDelivered})
+	}
+	if *upTo == nil {
+		*upTo = map[string]chat.ID{}
+	}
+	old := (*upTo)[r.Sender]
+	if r.MessageID <= old {
+		return
+	}
+	(*upTo)[r.Sender] = r.MessageID
+	i, found := m.st.find(r.MessageID)
+	if !found {
+		i--
+	}
+	for ; i >= 0 && m.st.items[i].msg.ID > old; i-- {
+		if e := m.st.items[i]; e.msg.Sender == m.c.Me.UID {
+			e.ver++
+		}
+	}
+}
+
+// groupCounts is how many members have delivered and read message id.
+func (m *Model) groupCounts(id chat.ID) (delivered, read int) {
+	for _, upTo := range m.deliveredUpTo {
+		if upTo >= id {
+			delivered++
+		}
+	}
+	for _, upTo := range m.readUpTo {
+		if upTo >= id {
+			read++
+		}
+	}
+	return delivered, read
 }
 
 // ApplyReceiptTo moves the mark of one of my messages (a thread's parent)
@@ -422,6 +474,9 @@ func (m *Model) refresh() {
 func (m *Model) rowFor(i int) Row {
 	cur := &m.st.items[i].msg
 	row := Row{Thread: m.parentID == 0}
+	if m.kind == chat.ReceiverGroup && cur.Sender == m.c.Me.UID {
+		row.DeliveredBy, row.ReadBy = m.groupCounts(cur.ID)
+	}
 	if i == 0 || !sameDay(m.st.items[i-1].msg.SentAt, cur.SentAt, m.c.Loc) {
 		row.Separator = DayLabel(cur.SentAt, m.c.Now(), m.c.Loc)
 		return row

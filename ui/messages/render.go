@@ -39,6 +39,9 @@ type Row struct {
 	Grouped bool
 	// Thread shows the "↳ N replies" summary (off inside a thread).
 	Thread bool
+	// DeliveredBy and ReadBy count the group members who have delivered
+	// and read one of my group messages so far.
+	DeliveredBy, ReadBy int
 }
 
 // Renderer draws messages as lines of styled text of one width. It keeps
@@ -95,7 +98,7 @@ func (r *Renderer) Render(m *chat.Message, width int, row Row) []string {
 	textW := width - textAt
 	// Tight rows get the marks without words ("✓", "✓✓").
 	short := textW < 2*markW
-	mark, room := r.receiptMark(m, short), markW
+	mark, room := r.receiptMark(m, row, short), markW
 	if short {
 		room = 3
 	}
@@ -259,7 +262,7 @@ func compactJSON(v map[string]any) string {
 }
 
 // receiptMark is the delivery mark on my own messages.
-func (r *Renderer) receiptMark(m *chat.Message, short bool) string {
+func (r *Renderer) receiptMark(m *chat.Message, row Row, short bool) string {
 	if m.Sender != r.c.Me.UID || m.IsDeleted() || m.IsAction() {
 		return ""
 	}
@@ -273,8 +276,12 @@ func (r *Renderer) receiptMark(m *chat.Message, short bool) string {
 	switch {
 	case m.ReadAt != 0:
 		return p.receiptRead.on("✓✓" + word("read"))
+	case row.ReadBy > 0:
+		return p.receiptRead.on("✓✓" + word(fmt.Sprintf("read by %d", min(row.ReadBy, 999))))
 	case m.DeliveredAt != 0:
 		return p.receipt.on("✓✓" + word("delivered"))
+	case row.DeliveredBy > 0:
+		return p.receipt.on("✓✓" + word(fmt.Sprintf("%d delivered", min(row.DeliveredBy, 999))))
 	}
 	return p.receipt.on("✓" + word("sent"))
 }
