@@ -86,6 +86,8 @@ func (m *Model) layout() {
 	g.paneY = g.bodyY + 1
 	g.paneH = max(1, g.bodyH-2-g.composerH)
 
+	k := m.activeKeys()
+	m.header.SetPanelKeys(k.Members, k.Inspector) // f3/f4 while typing, m/i elsewhere
 	m.status.SetSize(s.width, 1)
 	m.list.SetSize(g.listW, g.bodyH)
 	m.header.SetSize(g.mainW, 1)

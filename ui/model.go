@@ -113,7 +113,6 @@ func New(be Backend, opts Options) Model {
 			lastMine: map[string]chat.Message{}, lastAny: map[string]chat.Message{}},
 	}
 	m.composeKeys = m.keys.composing()
-	m.header.SetPanelKeys(m.keys.Members, m.keys.Inspector)
 	m.status.SetStatus(be.Status(), 0, 0)
 	m.applyHelpStyles()
 	m.composer.SetTarget(composer.Target{})
