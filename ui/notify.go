@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -9,8 +8,6 @@ import (
 	"cometterm/chat"
 	"cometterm/ui/convlist"
 )
-
-type ctxT = context.Context
 
 // notify rings the terminal bell and sends an OSC 9 desktop notification
 // (terminals that do not know OSC 9 ignore it; tmux swallows it).

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"cmp"
+	"context"
 	"slices"
 
 	tea "charm.land/bubbletea/v2"
@@ -201,7 +202,7 @@ func (m *Model) history(msg historyMsg) tea.Cmd {
 				break
 			}
 			be := m.be
-			return m.fireAndForget("read", func(ctx ctxT) error { return be.MarkRead(ctx, in) })
+			return m.fireAndForget("read", func(ctx context.Context) error { return be.MarkRead(ctx, in) })
 		}
 	}
 	return nil
