@@ -21,9 +21,8 @@ const (
 	catchUpMsgPages  = 200
 )
 
-// takeBaseline marks everything that exists at the first connection as
-// history: the caller loads that itself, catch-up only replays what comes
-// after.
+// takeBaseline marks everything that exists at login as history: the
+// caller loads that itself; catch-up replays only what comes after.
 func (c *Client) takeBaseline(ctx context.Context) error {
 	if c.noGlobalList.Load() {
 		return c.baselineFromConversations(ctx)
@@ -91,7 +90,8 @@ func (c *Client) allMessages(ctx context.Context, affix string, id chat.ID, limi
 	return out, err
 }
 
-// catchUp fetches what arrived while the socket was down and hands it out
+// catchUp fetches what arrived while the socket was down (or, at the
+// first connection, since login) and hands it out
 // in id order, before any live frame that queued up meanwhile. Nothing is
 // handed out unless every fetch succeeded, so a failed attempt is simply
 // repeated on the next connection.

@@ -17,7 +17,7 @@ import (
 // live: edits, deletes, group actions, thread replies, group messages.
 func TestCatchUpKeepsEventKinds(t *testing.T) {
 	s := clienttest.Start(t)
-	alice, ar := login(t, s, "alice", manual)
+	s.CreateUser(t, "alice", "Alice")
 	bob, _ := login(t, s, "bob", manual)
 	carol, _ := login(t, s, "carol", manual)
 	ctx := ctxT(t)
@@ -33,6 +33,7 @@ func TestCatchUpKeepsEventKinds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	alice, ar := login(t, s, "alice", manual) // old and gone are history now
 	if err := alice.Connect(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +95,7 @@ func TestCatchUpKeepsEventKinds(t *testing.T) {
 			case mine.ID:
 				t.Fatal("own message sent through this client delivered again")
 			case old.ID, gone.ID:
-				t.Fatal("history from before the first connection replayed")
+				t.Fatal("history from before login replayed")
 			}
 		}
 	}
@@ -161,17 +162,18 @@ func (r refuseGlobalList) RoundTrip(req *http.Request) (*http.Response, error) {
 
 func TestCatchUpPerConversationFallback(t *testing.T) {
 	s := clienttest.Start(t)
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	defer tr.CloseIdleConnections()
-	alice, ar := login(t, s, "alice", manual, func(c *client.Config) {
-		c.HTTPClient = &http.Client{Transport: refuseGlobalList{next: tr}}
-	})
+	s.CreateUser(t, "alice", "Alice")
 	bob, _ := login(t, s, "bob", manual)
 	carol, _ := login(t, s, "carol", manual)
 	ctx := ctxT(t)
 	if _, err := bob.SendText(ctx, "alice", chat.ReceiverUser, "history"); err != nil {
 		t.Fatal(err)
 	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	defer tr.CloseIdleConnections()
+	alice, ar := login(t, s, "alice", manual, func(c *client.Config) {
+		c.HTTPClient = &http.Client{Transport: refuseGlobalList{next: tr}}
+	})
 	if err := alice.Connect(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -56,7 +56,6 @@ type Client struct {
 	status     chat.ConnStatus
 	conn       *websocket.Conn // set while authenticated
 	run        *runner         // current connection lifecycle, nil when stopped
-	connected  bool            // a connection has succeeded before: later ones catch up
 	closed     bool
 }
 
@@ -127,8 +126,12 @@ func (c *Client) login(ctx context.Context) error {
 		}
 		c.rest.clientAPI = "https://" + me.Settings.ClientAPIHost + "/" + ver
 	}
-	c.wsURL, err = socketURL(cfg, me.Settings)
-	return err
+	if c.wsURL, err = socketURL(cfg, me.Settings); err != nil {
+		return err
+	}
+	// Everything from here on reaches the caller as an event, live or by
+	// catch-up at the first connection; what came before is history.
+	return c.takeBaseline(ctx)
 }
 
 func (c *Client) currentToken() string {

@@ -148,7 +148,6 @@ func (c *Client) runSocket(ctx context.Context, r *runner) (authed bool, err err
 
 	c.mu.Lock()
 	c.conn = conn
-	first := !c.connected
 	c.mu.Unlock()
 	defer func() {
 		c.mu.Lock()
@@ -168,16 +167,9 @@ func (c *Client) runSocket(ctx context.Context, r *runner) (authed bool, err err
 
 	c.statusEvent(ctx.Done(), chat.ConnectionChanged{Status: chat.ConnConnected})
 	stop := ctx.Done()
-	if first {
-		if err := c.takeBaseline(ctx); err != nil {
-			return false, classify(err)
-		}
-	} else if err := c.catchUp(ctx, stop); err != nil {
+	if err := c.catchUp(ctx, stop); err != nil {
 		return false, classify(err)
 	}
-	c.mu.Lock()
-	c.connected = true
-	c.mu.Unlock()
 	for _, raw := range early {
 		c.handleFrame(stop, raw)
 	}

@@ -14,9 +14,9 @@
 // frames carrying this session's own deviceId are dropped as echoes, as
 // the official SDK does. The auth frame is reported with the JWT masked.
 //
-// Catch-up: after every reconnect (not the first connection, whose past
-// the caller loads as history) the client lists every message after the
-// highest id it has handed out, across conversations (GET /messages), and
+// Catch-up: at every connection the client lists every message after the
+// highest id it has handed out (at first: the newest at login; older ones
+// are history the caller loads), across conversations (GET /messages), and
 // falls back to paging each conversation that moved when the server has
 // no such list. Missed messages come in id order, before any live frame
 // that queued meanwhile, as the events they would have been live

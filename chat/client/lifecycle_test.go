@@ -38,7 +38,7 @@ func TestManualConnection(t *testing.T) {
 	if alice.Status() != chat.ConnDisconnected || s.Hub.Online("alice") || len(ar.snapshot()) != 0 {
 		t.Fatalf("manual mode connected by itself: status %s, events %s", alice.Status(), summary(ar.snapshot()))
 	}
-	if err := alice.Connect(ctx); err != nil {
+	if err := alice.Connect(ctx); err != nil { // catches up on "before connect"
 		t.Fatal(err)
 	}
 	if alice.Status() != chat.ConnConnected || !s.Hub.Online("alice") {
@@ -75,12 +75,12 @@ func TestManualConnection(t *testing.T) {
 		t.Fatal(err)
 	}
 	send("live 2")
-	evs := ar.waitFor(t, "live 2", func(evs []chat.Event) bool { return len(texts(evs)) >= 3 })
-	if got := texts(evs); !slices.Equal(got, []string{"live 1", "while away", "live 2"}) {
+	evs := ar.waitFor(t, "live 2", func(evs []chat.Event) bool { return len(texts(evs)) >= 4 })
+	if got := texts(evs); !slices.Equal(got, []string{"before connect", "live 1", "while away", "live 2"}) {
 		t.Fatalf("texts %v (%s)", got, summary(evs))
 	}
 	ms := all[chat.MessageReceived](evs)
-	if ms[0].CatchUp || !ms[1].CatchUp || ms[2].CatchUp || ms[1].Meta().Dir != chat.Local {
+	if !ms[0].CatchUp || ms[1].CatchUp || !ms[2].CatchUp || ms[3].CatchUp || ms[2].Meta().Dir != chat.Local {
 		t.Fatalf("catch-up flags wrong: %s", summary(evs))
 	}
 	var statuses []chat.ConnStatus

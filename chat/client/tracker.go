@@ -12,7 +12,7 @@ import (
 //
 // Message ids are global and increase with commit order, and a live socket
 // delivers messages in that order, so "high" (the largest id delivered as
-// an event, or the baseline taken at the first connection) bounds what
+// an event, or the baseline taken at login) bounds what
 // may have been missed in any conversation. A conversation's own mark can
 // only lower the start: it may have been advanced by a REST call (a
 // message sent while offline) past messages that were never delivered.
@@ -20,7 +20,7 @@ type tracker struct {
 	mu       sync.Mutex
 	lastSeen map[string]chat.ID
 	high     chat.ID
-	base     chat.ID // history up to here predates our first connection
+	base     chat.ID // history up to here predates login
 	seen     *seenSet
 }
 
@@ -74,7 +74,7 @@ func (t *tracker) delivered(m *chat.Message) {
 	}
 }
 
-// baseline raises high to id: everything up to id counts as seen, so a
+// baseline raises high to id: everything up to id counts as seen, so the
 // first connection does not replay history the caller loads itself.
 func (t *tracker) baseline(id chat.ID) {
 	t.mu.Lock()
@@ -85,7 +85,7 @@ func (t *tracker) baseline(id chat.ID) {
 	t.base = max(t.base, id)
 }
 
-// history reports whether m predates the first connection, so catch-up
+// history reports whether m predates login, so catch-up
 // leaves it to whoever loads history.
 func (t *tracker) history(m *chat.Message) bool {
 	t.mu.Lock()
