@@ -178,3 +178,32 @@ func TestThemeFollowsTheTerminal(t *testing.T) {
 type lightGrey struct{}
 
 func (lightGrey) RGBA() (r, g, b, a uint32) { return 0xeeee, 0xeeee, 0xeeee, 0xffff }
+
+func TestMouseClickOpensAndWheelScrollsList(t *testing.T) {
+	m := rootModel(t, 120, 36)
+	m.Update(conversationsMsg{convs: []chat.Conversation{group("avengers", "Avengers HQ"), group("xmen", "X-Men")}})
+	// Row pairs start under the status bar (y=1) and the list title (y=2).
+	_, cmd := m.Update(tea.MouseClickMsg{X: 5, Y: 5, Button: tea.MouseLeft})
+	if cmd == nil {
+		t.Fatal("click on the second row opened nothing")
+	}
+	open, ok := cmd().(convlist.OpenMsg)
+	if !ok {
+		t.Fatalf("click gave %T", cmd())
+	}
+	m.Update(open)
+	if m.st.open != open.Conversation.ConversationID {
+		t.Fatal("clicked conversation not open")
+	}
+	if _, cmd := m.Update(tea.MouseClickMsg{X: 60, Y: 34, Button: tea.MouseLeft}); cmd != nil {
+		cmd()
+	}
+	if m.st.focus != focusComposer {
+		t.Fatal("click on the composer did not focus it")
+	}
+	m.Update(tea.MouseWheelMsg{X: 5, Y: 5, Button: tea.MouseWheelUp})
+	if c, _ := m.list.Selected(); c.ConversationID == open.Conversation.ConversationID && m.list.Len() > 1 {
+		// the cursor moved up off the opened row
+		t.Fatal("wheel over the list did not move it")
+	}
+}
