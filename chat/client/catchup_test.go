@@ -67,7 +67,11 @@ func TestCatchUpKeepsEventKinds(t *testing.T) {
 	if err := alice.Connect(ctx); err != nil {
 		t.Fatal(err)
 	}
-	evs := ar.snapshot() // Connect returns once caught up
+	// Connect returns once the catch-up is queued; the recorder may still
+	// be reading it.
+	evs := ar.waitFor(t, "the group message", func(evs []chat.Event) bool {
+		return slices.ContainsFunc(all[chat.MessageReceived](evs), func(e chat.MessageReceived) bool { return e.Message.ID == gm.ID })
+	})
 	var kinds []string
 	for _, ev := range evs {
 		switch e := ev.(type) {
@@ -196,8 +200,9 @@ func TestCatchUpPerConversationFallback(t *testing.T) {
 	if err := alice.Connect(ctx); err != nil {
 		t.Fatal(err)
 	}
+	evs := expectExactly(t, ar, bob, append([]chat.ID{live.ID}, want...))
 	var got []chat.ID
-	for _, e := range all[chat.MessageReceived](ar.snapshot()) {
+	for _, e := range all[chat.MessageReceived](evs) {
 		if e.CatchUp {
 			got = append(got, e.Message.ID)
 		}
