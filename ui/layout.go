@@ -71,7 +71,7 @@ func (m *Model) layout() {
 		g.mainW = max(1, g.mainW-g.sideW-1)
 		g.sideX = g.mainX + g.mainW + 1
 	}
-	m.help.SetWidth(s.width)
+	m.help.SetWidth(max(1, s.width-1)) // the footer starts with a space
 	g.footerH = lipgloss.Height(m.footer())
 	rest := max(1, s.height-1-g.footerH)
 	if s.showEvents {
@@ -179,7 +179,7 @@ func (m Model) footer() string {
 // helpPage lists every key and every slash command.
 func (m Model) helpPage(w, h int) string {
 	t := m.c.Theme
-	full := m.help
+	full := *m.help
 	full.ShowAll = true
 	full.SetWidth(w - 2)
 	lines := []string{" " + t.Title.Render("Keys"), " " + strings.ReplaceAll(full.View(m.helpKeys()), "\n", "\n "), "", " " + t.Title.Render("Commands")}

@@ -45,7 +45,7 @@ type Model struct {
 	log  *slog.Logger
 
 	keys, composeKeys KeyMap
-	help              help.Model
+	help              *help.Model // a pointer: Update runs on copies
 
 	status   *statusbar.Model
 	list     *convlist.Model
@@ -105,7 +105,7 @@ func New(be Backend, opts Options) Model {
 	c := &common.Common{Theme: common.NewTheme(!opts.Light, opts.NoColor), Now: opts.Now, Me: be.Me(), Loc: opts.Loc}
 	m := Model{
 		be: be, opts: opts, c: c, log: opts.Logger,
-		keys: DefaultKeyMap(), help: help.New(),
+		keys: DefaultKeyMap(), help: new(help.New()),
 		status: statusbar.New(c, opts.ServerLabel), list: convlist.New(c), header: header.New(c),
 		pane: messages.New(c), composer: composer.New(c), dir: directory.New(c),
 		members: members.New(c), events: inspector.New(c), thread: thread.New(c), info: msginfo.New(c),

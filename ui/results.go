@@ -87,7 +87,11 @@ func (m *Model) handleResult(msg tea.Msg) (tea.Cmd, bool) {
 		}
 		s.members = msg.members
 		var us []chat.User
-		for _, mem := range msg.members {
+		for i, mem := range msg.members {
+			if mem.UID == m.c.Me.UID && m.status.Status() == chat.ConnConnected {
+				mem.Status = chat.StatusOnline // the list may predate my socket
+				msg.members[i] = mem
+			}
 			s.users[mem.UID] = mem.User
 			us = append(us, mem.User)
 		}
