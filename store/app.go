@@ -12,7 +12,7 @@ import (
 // App returns the app identity; ok is false on a fresh database.
 func (d *DB) App(ctx context.Context) (chat.App, bool, error) {
 	var a chat.App
-	err := d.r.QueryRowContext(ctx,
+	err := d.rq.QueryRowContext(ctx,
 		`SELECT app_id, auth_key, rest_key_hash, jwt_secret, created_at FROM app WHERE id = 1`).
 		Scan(&a.AppID, &a.AuthKey, &a.RESTKeyHash, &a.JWTSecret, &a.CreatedAt)
 	if errors.Is(err, sql.ErrNoRows) {

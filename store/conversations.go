@@ -59,11 +59,11 @@ func (d *DB) ListConversations(ctx context.Context, uid string, q chat.Conversat
 			k, k, k)
 	}
 	var total int
-	if err := d.r.QueryRowContext(ctx, `SELECT count(*) FROM conversations c`+w.sql(), w.args...).Scan(&total); err != nil {
+	if err := d.rq.QueryRowContext(ctx, `SELECT count(*) FROM conversations c`+w.sql(), w.args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count conversations of %s: %w", uid, err)
 	}
 	args := append(w.args, limit, offset)
-	rows, err := d.r.QueryContext(ctx, `SELECT `+conversationCols+` FROM conversations c`+w.sql()+
+	rows, err := d.rq.QueryContext(ctx, `SELECT `+conversationCols+` FROM conversations c`+w.sql()+
 		` ORDER BY c.updated_at DESC, c.last_message_id DESC LIMIT ? OFFSET ?`, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: list conversations of %s: %w", uid, err)
@@ -83,7 +83,7 @@ func (d *DB) ListConversations(ctx context.Context, uid string, q chat.Conversat
 	}
 	out := make([]chat.Conversation, 0, len(list))
 	for _, r := range list {
-		if err := completeConversation(ctx, d.r, &r, uid); err != nil {
+		if err := completeConversation(ctx, d.rq, &r, uid); err != nil {
 			return nil, 0, err
 		}
 		out = append(out, r.c)
@@ -93,10 +93,10 @@ func (d *DB) ListConversations(ctx context.Context, uid string, q chat.Conversat
 
 // Conversation returns one of uid's conversations.
 func (d *DB) Conversation(ctx context.Context, uid, conversationID string) (chat.Conversation, error) {
-	if err := checkConversationAccess(ctx, d.r, conversationID, uid); err != nil {
+	if err := checkConversationAccess(ctx, d.rq, conversationID, uid); err != nil {
 		return chat.Conversation{}, err
 	}
-	r, err := scanConversation(d.r.QueryRowContext(ctx, `SELECT `+conversationCols+` FROM conversations c
+	r, err := scanConversation(d.rq.QueryRowContext(ctx, `SELECT `+conversationCols+` FROM conversations c
 		WHERE c.uid = ? AND c.conversation_id = ? AND c.last_message_id > 0`, uid, conversationID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return chat.Conversation{}, chat.Errorf(chat.ErrConversationNotAccess,
@@ -105,7 +105,7 @@ func (d *DB) Conversation(ctx context.Context, uid, conversationID string) (chat
 	if err != nil {
 		return chat.Conversation{}, fmt.Errorf("store: conversation %s of %s: %w", conversationID, uid, err)
 	}
-	if err := completeConversation(ctx, d.r, &r, uid); err != nil {
+	if err := completeConversation(ctx, d.rq, &r, uid); err != nil {
 		return chat.Conversation{}, err
 	}
 	return r.c, nil
@@ -169,7 +169,7 @@ func peerUser(ctx context.Context, q querier, peer, asker string) (chat.User, er
 }
 
 // ensureConversation creates uid's row for a conversation they may read.
-func ensureConversation(ctx context.Context, t *sql.Tx, uid, conversationID string, at int64) error {
+func ensureConversation(ctx context.Context, t querier, uid, conversationID string, at int64) error {
 	peer, rt, ok := chat.SplitConversationID(conversationID, uid)
 	if !ok {
 		return chat.Errorf(chat.ErrConversationNotAccess, "The conversation %s is not accessible.", conversationID)
@@ -184,7 +184,7 @@ func ensureConversation(ctx context.Context, t *sql.Tx, uid, conversationID stri
 }
 
 // recountUnread recomputes uid's unread count from the read mark.
-func recountUnread(ctx context.Context, t *sql.Tx, uid, conversationID string) error {
+func recountUnread(ctx context.Context, t querier, uid, conversationID string) error {
 	_, err := t.ExecContext(ctx, `UPDATE conversations SET unread = (
 			SELECT count(*) FROM messages m
 			WHERE m.conversation_id = conversations.conversation_id AND m.id > conversations.read_upto

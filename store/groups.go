@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 
@@ -59,7 +58,7 @@ func (d *DB) CreateGroup(ctx context.Context, g chat.Group, passwordHash string)
 		return chat.Group{}, chat.FieldError("metadata", "The metadata must be a JSON object.")
 	}
 	var out chat.Group
-	err = d.tx(ctx, func(t *sql.Tx) error {
+	err = d.tx(ctx, func(t querier) error {
 		if g.Owner != "" {
 			if _, err := getUser(ctx, t, g.Owner, false); err != nil {
 				return err
@@ -92,12 +91,12 @@ func (d *DB) CreateGroup(ctx context.Context, g chat.Group, passwordHash string)
 // Group returns a group as asker sees it. It does not hide private groups:
 // the caller needs them to answer join requests with the right error.
 func (d *DB) Group(ctx context.Context, guid, asker string) (chat.Group, error) {
-	return getGroup(ctx, d.r, guid, asker)
+	return getGroup(ctx, d.rq, guid, asker)
 }
 
 // GroupPasswordHash returns the stored bcrypt hash, "" for none.
 func (d *DB) GroupPasswordHash(ctx context.Context, guid string) (string, error) {
-	return passwordHash(ctx, d.r, guid)
+	return passwordHash(ctx, d.rq, guid)
 }
 
 // UpdateGroup applies p. A new owner must already be a member and becomes
@@ -105,7 +104,7 @@ func (d *DB) GroupPasswordHash(ctx context.Context, guid string) (string, error)
 // "password".
 func (d *DB) UpdateGroup(ctx context.Context, guid string, p chat.GroupPatch, by string, at int64) (chat.Group, error) {
 	var out chat.Group
-	err := d.tx(ctx, func(t *sql.Tx) error {
+	err := d.tx(ctx, func(t querier) error {
 		g, err := getGroup(ctx, t, guid, "")
 		if err != nil {
 			return err
@@ -182,7 +181,7 @@ func passwordHash(ctx context.Context, q querier, guid string) (string, error) {
 }
 
 // setOwner makes a current member the owner and an admin.
-func setOwner(ctx context.Context, t *sql.Tx, guid, uid string) error {
+func setOwner(ctx context.Context, t querier, guid, uid string) error {
 	res, err := t.ExecContext(ctx, `UPDATE members SET scope = ? WHERE guid = ? AND uid = ?`,
 		string(chat.ScopeAdmin), guid, uid)
 	if err != nil {
@@ -203,7 +202,7 @@ func setOwner(ctx context.Context, t *sql.Tx, guid, uid string) error {
 // TransferOwner hands the group to a current member, who becomes admin.
 func (d *DB) TransferOwner(ctx context.Context, guid, newOwner, by string, at int64) (chat.Group, error) {
 	var out chat.Group
-	err := d.tx(ctx, func(t *sql.Tx) error {
+	err := d.tx(ctx, func(t querier) error {
 		if _, err := getGroup(ctx, t, guid, ""); err != nil {
 			return err
 		}
@@ -224,7 +223,7 @@ func (d *DB) TransferOwner(ctx context.Context, guid, newOwner, by string, at in
 // DeleteGroup removes a group, its members, bans, messages and every
 // member's conversation with it.
 func (d *DB) DeleteGroup(ctx context.Context, guid string) error {
-	return d.tx(ctx, func(t *sql.Tx) error {
+	return d.tx(ctx, func(t querier) error {
 		res, err := t.ExecContext(ctx, `DELETE FROM groups WHERE guid = ?`, guid)
 		if err != nil {
 			return fmt.Errorf("store: delete group %s: %w", guid, err)
@@ -288,14 +287,14 @@ func (d *DB) ListGroups(ctx context.Context, q chat.GroupQuery) ([]chat.Group, i
 	}
 	var total int
 	countArgs := append([]any{q.Asker}, w.args...)
-	err = d.r.QueryRowContext(ctx, `SELECT count(*) FROM groups g
+	err = d.rq.QueryRowContext(ctx, `SELECT count(*) FROM groups g
 		LEFT JOIN members m ON m.guid = g.guid AND m.uid = ?`+w.sql(), countArgs...).Scan(&total)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: count groups: %w", err)
 	}
 	args := append([]any{q.Asker, q.Asker}, w.args...)
 	args = append(args, limit, offset)
-	rows, err := d.r.QueryContext(ctx, groupSelect+w.sql()+
+	rows, err := d.rq.QueryContext(ctx, groupSelect+w.sql()+
 		` ORDER BY `+col+` `+order+`, g.guid `+order+` LIMIT ? OFFSET ?`, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: list groups: %w", err)

@@ -41,7 +41,7 @@ func getMember(ctx context.Context, q querier, guid, uid string) (chat.GroupMemb
 
 // Member returns uid's membership of guid.
 func (d *DB) Member(ctx context.Context, guid, uid string) (chat.GroupMember, error) {
-	return getMember(ctx, d.r, guid, uid)
+	return getMember(ctx, d.rq, guid, uid)
 }
 
 // ListMembers lists a group's members in the order they joined. q.Status
@@ -51,7 +51,7 @@ func (d *DB) ListMembers(ctx context.Context, guid string, q chat.MemberQuery) (
 	if err != nil {
 		return nil, 0, err
 	}
-	if _, err := getGroup(ctx, d.r, guid, ""); err != nil {
+	if _, err := getGroup(ctx, d.rq, guid, ""); err != nil {
 		return nil, 0, err
 	}
 	w := &where{}
@@ -69,11 +69,11 @@ func (d *DB) ListMembers(ctx context.Context, guid string, q chat.MemberQuery) (
 	}
 	const from = ` FROM members m JOIN users u ON u.uid = m.uid`
 	var total int
-	if err := d.r.QueryRowContext(ctx, `SELECT count(*)`+from+w.sql(), w.args...).Scan(&total); err != nil {
+	if err := d.rq.QueryRowContext(ctx, `SELECT count(*)`+from+w.sql(), w.args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count members of %s: %w", guid, err)
 	}
 	args := append(w.args, limit, offset)
-	rows, err := d.r.QueryContext(ctx, `SELECT `+memberCols+from+w.sql()+
+	rows, err := d.rq.QueryContext(ctx, `SELECT `+memberCols+from+w.sql()+
 		` ORDER BY m.joined_at, m.uid LIMIT ? OFFSET ?`, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: list members of %s: %w", guid, err)
@@ -95,10 +95,10 @@ func (d *DB) ListMembers(ctx context.Context, guid string, q chat.MemberQuery) (
 
 // MemberUIDs lists the uids of a group's current members.
 func (d *DB) MemberUIDs(ctx context.Context, guid string) ([]string, error) {
-	if _, err := getGroup(ctx, d.r, guid, ""); err != nil {
+	if _, err := getGroup(ctx, d.rq, guid, ""); err != nil {
 		return nil, err
 	}
-	return queryStrings(ctx, d.r, `SELECT uid FROM members WHERE guid = ? ORDER BY uid`, guid)
+	return queryStrings(ctx, d.rq, `SELECT uid FROM members WHERE guid = ? ORDER BY uid`, guid)
 }
 
 func queryStrings(ctx context.Context, q querier, query string, args ...any) ([]string, error) {
@@ -129,7 +129,7 @@ func (d *DB) AddMember(ctx context.Context, guid, uid string, scope chat.Scope, 
 	}
 	var gm chat.GroupMember
 	var action chat.Message
-	err := d.tx(ctx, func(t *sql.Tx) error {
+	err := d.tx(ctx, func(t querier) error {
 		if _, err := getGroup(ctx, t, guid, ""); err != nil {
 			return err
 		}
@@ -191,7 +191,7 @@ func (d *DB) RemoveMember(ctx context.Context, guid, uid string, how chat.Remova
 		return chat.Message{}, chat.FieldError("removal", "Unknown removal %q.", how)
 	}
 	var action chat.Message
-	err := d.tx(ctx, func(t *sql.Tx) error {
+	err := d.tx(ctx, func(t querier) error {
 		gm, err := getMember(ctx, t, guid, uid)
 		switch {
 		case err == nil:
@@ -233,7 +233,7 @@ func (d *DB) ChangeScope(ctx context.Context, guid, uid string, scope chat.Scope
 	}
 	var gm chat.GroupMember
 	var action chat.Message
-	err := d.tx(ctx, func(t *sql.Tx) error {
+	err := d.tx(ctx, func(t querier) error {
 		old, err := getMember(ctx, t, guid, uid)
 		if err != nil {
 			return err
@@ -258,7 +258,7 @@ func (d *DB) ChangeScope(ctx context.Context, guid, uid string, scope chat.Scope
 // Unban lets uid join guid again.
 func (d *DB) Unban(ctx context.Context, guid, uid, by string, at int64) (chat.Message, error) {
 	var action chat.Message
-	err := d.tx(ctx, func(t *sql.Tx) error {
+	err := d.tx(ctx, func(t querier) error {
 		if _, err := getGroup(ctx, t, guid, ""); err != nil {
 			return err
 		}
@@ -286,10 +286,10 @@ func isBanned(ctx context.Context, q querier, guid, uid string) (bool, error) {
 
 // Banned reports whether uid is banned from guid.
 func (d *DB) Banned(ctx context.Context, guid, uid string) (bool, error) {
-	if _, err := getGroup(ctx, d.r, guid, ""); err != nil {
+	if _, err := getGroup(ctx, d.rq, guid, ""); err != nil {
 		return false, err
 	}
-	return isBanned(ctx, d.r, guid, uid)
+	return isBanned(ctx, d.rq, guid, uid)
 }
 
 // ListBanned lists the users banned from guid, most recent ban first.
@@ -298,14 +298,14 @@ func (d *DB) ListBanned(ctx context.Context, guid string, p chat.Page) ([]chat.U
 	if err != nil {
 		return nil, 0, err
 	}
-	if _, err := getGroup(ctx, d.r, guid, ""); err != nil {
+	if _, err := getGroup(ctx, d.rq, guid, ""); err != nil {
 		return nil, 0, err
 	}
 	var total int
-	if err := d.r.QueryRowContext(ctx, `SELECT count(*) FROM bans WHERE guid = ?`, guid).Scan(&total); err != nil {
+	if err := d.rq.QueryRowContext(ctx, `SELECT count(*) FROM bans WHERE guid = ?`, guid).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count banned of %s: %w", guid, err)
 	}
-	return collectUsers(ctx, d.r, total, `SELECT `+userCols+` FROM bans b JOIN users u ON u.uid = b.uid
+	return collectUsers(ctx, d.rq, total, `SELECT `+userCols+` FROM bans b JOIN users u ON u.uid = b.uid
 		WHERE b.guid = ? ORDER BY b.banned_at DESC, u.uid LIMIT ? OFFSET ?`, guid, limit, offset)
 }
 
@@ -335,7 +335,7 @@ func collectUsers(ctx context.Context, q querier, total int, query string, args 
 // by (a user, or the system) did name to on (a uid, or "" when the action
 // is by's own). The "for" group is as the affected user sees it after the
 // change.
-func groupAction(ctx context.Context, t *sql.Tx, guid, name, by, on string, at int64, extras *chat.ActionExtras) (chat.Message, error) {
+func groupAction(ctx context.Context, t querier, guid, name, by, on string, at int64, extras *chat.ActionExtras) (chat.Message, error) {
 	actor, sender, err := actorUser(ctx, t, by)
 	if err != nil {
 		return chat.Message{}, err

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 
@@ -15,7 +14,7 @@ import (
 func (d *DB) EditMessage(ctx context.Context, id chat.ID, data chat.MessageData, tags []string, by string, at int64) (chat.Message, chat.Message, error) {
 	var edited, action chat.Message
 	by = actorUID(by)
-	err := d.tx(ctx, func(t *sql.Tx) error {
+	err := d.tx(ctx, func(t querier) error {
 		m, err := loadMessage(ctx, t, id, "")
 		if err != nil {
 			return err
@@ -49,7 +48,7 @@ func (d *DB) EditMessage(ctx context.Context, id chat.ID, data chat.MessageData,
 func (d *DB) DeleteMessage(ctx context.Context, id chat.ID, by string, at int64) (chat.Message, chat.Message, error) {
 	var deleted, action chat.Message
 	by = actorUID(by)
-	err := d.tx(ctx, func(t *sql.Tx) error {
+	err := d.tx(ctx, func(t querier) error {
 		m, err := loadMessage(ctx, t, id, "")
 		if err != nil {
 			return err
@@ -78,7 +77,7 @@ func (d *DB) DeleteMessage(ctx context.Context, id chat.ID, by string, at int64)
 }
 
 // saveChange writes back the mutable columns of an existing message.
-func saveChange(ctx context.Context, t *sql.Tx, m *chat.Message) error {
+func saveChange(ctx context.Context, t querier, m *chat.Message) error {
 	stored := m.Data
 	stored.Reactions = nil
 	data, err := json.Marshal(stored)
@@ -99,7 +98,7 @@ func saveChange(ctx context.Context, t *sql.Tx, m *chat.Message) error {
 
 // messageAction stores the edited/deleted action about m in m's own
 // conversation: by → on (the message as changed) → for (m's receiver).
-func messageAction(ctx context.Context, t *sql.Tx, m chat.Message, action, by string, at int64) (chat.Message, error) {
+func messageAction(ctx context.Context, t querier, m chat.Message, action, by string, at int64) (chat.Message, error) {
 	actor, sender, err := actorUser(ctx, t, by)
 	if err != nil {
 		return chat.Message{}, err

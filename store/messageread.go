@@ -139,7 +139,7 @@ func visibleMessage(ctx context.Context, q querier, id chat.ID, asker string) (c
 
 // Message returns one message as asker sees it.
 func (d *DB) Message(ctx context.Context, id chat.ID, asker string) (chat.Message, error) {
-	return visibleMessage(ctx, d.r, id, asker)
+	return visibleMessage(ctx, d.rq, id, asker)
 }
 
 const (
@@ -190,7 +190,7 @@ func (d *DB) ListMessages(ctx context.Context, q chat.MessageQuery) ([]chat.Mess
 	}
 	args := append([]any{q.Asker}, w.args...)
 	args = append(args, limit)
-	rows, err := d.r.QueryContext(ctx, messageSelect+w.sql()+` ORDER BY m.id `+order+` LIMIT ?`, args...)
+	rows, err := d.rq.QueryContext(ctx, messageSelect+w.sql()+` ORDER BY m.id `+order+` LIMIT ?`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: list messages: %w", err)
 	}
@@ -209,7 +209,7 @@ func (d *DB) ListMessages(ctx context.Context, q chat.MessageQuery) ([]chat.Mess
 	if prepend {
 		slices.Reverse(out)
 	}
-	if err := fillReactions(ctx, d.r, out, q.Asker); err != nil {
+	if err := fillReactions(ctx, d.rq, out, q.Asker); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -221,7 +221,7 @@ func (d *DB) messageFilter(ctx context.Context, q chat.MessageQuery) (*where, er
 	w := &where{}
 	switch {
 	case q.ConversationID != "":
-		if err := checkConversationAccess(ctx, d.r, q.ConversationID, q.Asker); err != nil {
+		if err := checkConversationAccess(ctx, d.rq, q.ConversationID, q.Asker); err != nil {
 			return nil, err
 		}
 		w.add(`m.conversation_id = ?`, q.ConversationID)
@@ -231,7 +231,7 @@ func (d *DB) messageFilter(ctx context.Context, q chat.MessageQuery) (*where, er
 			q.Asker, q.Asker, q.Asker)
 	}
 	if q.ParentID != 0 {
-		if _, err := visibleMessage(ctx, d.r, q.ParentID, q.Asker); err != nil {
+		if _, err := visibleMessage(ctx, d.rq, q.ParentID, q.Asker); err != nil {
 			return nil, err
 		}
 		w.add(`m.parent_id = ?`, int64(q.ParentID))

@@ -42,7 +42,7 @@ func systemUser() chat.User {
 // InsertMessage stores a new message; see server.Store.
 func (d *DB) InsertMessage(ctx context.Context, m chat.Message) (chat.Message, error) {
 	var out chat.Message
-	err := d.tx(ctx, func(t *sql.Tx) error {
+	err := d.tx(ctx, func(t querier) error {
 		var err error
 		out, err = insertMessage(ctx, t, m, "")
 		return err
@@ -54,7 +54,7 @@ func (d *DB) InsertMessage(ctx context.Context, m chat.Message) (chat.Message, e
 // set, overrides the id derived from sender and receiver (edit and delete
 // actions by someone else than the author stay in the original
 // conversation).
-func insertMessage(ctx context.Context, t *sql.Tx, m chat.Message, conversationID string) (chat.Message, error) {
+func insertMessage(ctx context.Context, t querier, m chat.Message, conversationID string) (chat.Message, error) {
 	if err := checkNewMessage(&m); err != nil {
 		return chat.Message{}, err
 	}
@@ -209,7 +209,7 @@ func fillMentions(ctx context.Context, q querier, m *chat.Message) error {
 
 // bumpConversations makes m the last message of every participant's
 // conversation and counts it unread for everyone but the sender.
-func bumpConversations(ctx context.Context, t *sql.Tx, m *chat.Message) error {
+func bumpConversations(ctx context.Context, t querier, m *chat.Message) error {
 	if !becomesLast(m) {
 		return nil
 	}

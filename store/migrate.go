@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 )
 
@@ -196,17 +195,27 @@ func (d *DB) migrate(ctx context.Context) error {
 		return fmt.Errorf("store: database schema version %d is newer than this program's %d", have, latest)
 	}
 	for v := have + 1; v <= latest; v++ {
-		err := d.tx(ctx, func(t *sql.Tx) error {
-			if _, err := t.ExecContext(ctx, migrations[v]); err != nil {
-				return err
-			}
-			_, err := t.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, v))
-			return err
-		})
-		if err != nil {
+		if err := d.migrateTo(ctx, v); err != nil {
 			return fmt.Errorf("store: migrate to schema version %d: %w", v, err)
 		}
 		d.log.Info("store schema migrated", "version", v)
 	}
 	return nil
+}
+
+// migrateTo runs one step without the statement cache: a schema is run
+// once and may hold many statements.
+func (d *DB) migrateTo(ctx context.Context, v int) error {
+	t, err := d.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer t.Rollback()
+	if _, err := t.ExecContext(ctx, migrations[v]); err != nil {
+		return err
+	}
+	if _, err := t.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, v)); err != nil {
+		return err
+	}
+	return t.Commit()
 }

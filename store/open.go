@@ -20,6 +20,7 @@ import (
 type DB struct {
 	w   *sql.DB // exactly one connection: every write goes through it
 	r   *sql.DB // read pool; the same handle as w for in-memory databases
+	rq  cached // reads, through prepared statements on r
 	log *slog.Logger
 }
 
@@ -91,6 +92,7 @@ func Open(path string, opts ...Option) (*DB, error) {
 		r.SetMaxIdleConns(o.readers)
 		d.w, d.r = w, r
 	}
+	d.rq = cached{c: newStmtCache(d.r)}
 	if err := d.migrate(context.Background()); err != nil {
 		d.Close()
 		return nil, err
@@ -122,6 +124,9 @@ func dsn(path string, busyMS int, writer bool) string {
 // Close closes both pools.
 func (d *DB) Close() error {
 	var errs []error
+	if d.rq.c != nil {
+		d.rq.c.close()
+	}
 	if d.r != nil && d.r != d.w {
 		errs = append(errs, d.r.Close())
 	}
@@ -132,7 +137,7 @@ func (d *DB) Close() error {
 }
 
 // tx runs fn in a write transaction and commits when fn returns nil.
-func (d *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+func (d *DB) tx(ctx context.Context, fn func(querier) error) error {
 	t, err := d.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)

@@ -23,7 +23,7 @@ func (d *DB) AddReaction(ctx context.Context, id chat.ID, uid, reaction string, 
 	}
 	var r chat.Reaction
 	var m chat.Message
-	err := d.tx(ctx, func(t *sql.Tx) error {
+	err := d.tx(ctx, func(t querier) error {
 		if _, err := visibleMessage(ctx, t, id, uid); err != nil {
 			return err
 		}
@@ -60,7 +60,7 @@ func (d *DB) AddReaction(ctx context.Context, id chat.ID, uid, reaction string, 
 func (d *DB) RemoveReaction(ctx context.Context, id chat.ID, uid, reaction string) (chat.Reaction, chat.Message, error) {
 	var r chat.Reaction
 	var m chat.Message
-	err := d.tx(ctx, func(t *sql.Tx) error {
+	err := d.tx(ctx, func(t querier) error {
 		if _, err := visibleMessage(ctx, t, id, uid); err != nil {
 			return err
 		}
@@ -103,7 +103,7 @@ func (d *DB) ListReactions(ctx context.Context, id chat.ID, reaction string, aft
 	if limit == 0 {
 		limit = defaultReactionLimit
 	}
-	if _, err := loadMessage(ctx, d.r, id, ""); err != nil {
+	if _, err := loadMessage(ctx, d.rq, id, ""); err != nil {
 		return nil, err
 	}
 	w := &where{}
@@ -115,7 +115,7 @@ func (d *DB) ListReactions(ctx context.Context, id chat.ID, reaction string, aft
 		w.add(`r.id > ?`, int64(afterID))
 	}
 	args := append(w.args, limit)
-	rows, err := d.r.QueryContext(ctx, `SELECT `+userCols+`, r.id, r.message_id, r.reaction, r.uid, r.reacted_at
+	rows, err := d.rq.QueryContext(ctx, `SELECT `+userCols+`, r.id, r.message_id, r.reaction, r.uid, r.reacted_at
 		FROM reactions r JOIN users u ON u.uid = r.uid`+w.sql()+` ORDER BY r.id LIMIT ?`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: list reactions on %d: %w", id, err)

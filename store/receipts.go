@@ -29,7 +29,7 @@ func (d *DB) mark(ctx context.Context, uid, conversationID string, upTo chat.ID,
 	if upTo < 0 {
 		return chat.FieldError("messageId", "The messageId must be a message id.")
 	}
-	return d.tx(ctx, func(t *sql.Tx) error {
+	return d.tx(ctx, func(t querier) error {
 		if err := checkConversationAccess(ctx, t, conversationID, uid); err != nil {
 			return err
 		}
@@ -64,7 +64,7 @@ func inConversation(ctx context.Context, q querier, id chat.ID, conversationID s
 
 // moveMarks advances uid's marks in a conversation to upTo and fills the
 // receipts of the messages passed.
-func moveMarks(ctx context.Context, t *sql.Tx, uid, conversationID string, upTo chat.ID, at int64, read bool) error {
+func moveMarks(ctx context.Context, t querier, uid, conversationID string, upTo chat.ID, at int64, read bool) error {
 	if err := ensureConversation(ctx, t, uid, conversationID, at); err != nil {
 		return err
 	}
@@ -112,7 +112,7 @@ func (d *DB) MarkUnread(ctx context.Context, uid, conversationID string, from ch
 	if from <= 0 {
 		return chat.FieldError("messageId", "The messageId must be a message id.")
 	}
-	return d.tx(ctx, func(t *sql.Tx) error {
+	return d.tx(ctx, func(t querier) error {
 		if err := checkConversationAccess(ctx, t, conversationID, uid); err != nil {
 			return err
 		}
@@ -143,7 +143,7 @@ func (d *DB) Receipt(ctx context.Context, uid string, id chat.ID, typ chat.Recei
 		return chat.ReceiptResult{}, chat.FieldError("action", "A receipt is delivered or read.")
 	}
 	var res chat.ReceiptResult
-	err := d.tx(ctx, func(t *sql.Tx) error {
+	err := d.tx(ctx, func(t querier) error {
 		m, err := visibleMessage(ctx, t, id, uid)
 		if err != nil {
 			return err
@@ -206,18 +206,18 @@ func (d *DB) Receipt(ctx context.Context, uid string, id chat.ID, typ chat.Recei
 // peer of a 1:1 message, or every current member of the group but the
 // sender.
 func (d *DB) MessageReceipts(ctx context.Context, id chat.ID) ([]chat.MessageReceipt, error) {
-	m, err := loadMessage(ctx, d.r, id, "")
+	m, err := loadMessage(ctx, d.rq, id, "")
 	if err != nil {
 		return nil, err
 	}
 	var rows *sql.Rows
 	if m.ReceiverType == chat.ReceiverGroup {
-		rows, err = d.r.QueryContext(ctx, `SELECT `+userCols+`, coalesce(r.delivered_at, 0), coalesce(r.read_at, 0)
+		rows, err = d.rq.QueryContext(ctx, `SELECT `+userCols+`, coalesce(r.delivered_at, 0), coalesce(r.read_at, 0)
 			FROM members mb JOIN users u ON u.uid = mb.uid
 			LEFT JOIN receipts r ON r.message_id = ? AND r.uid = mb.uid
 			WHERE mb.guid = ? AND mb.uid <> ? ORDER BY u.uid`, int64(id), m.Receiver, m.Sender)
 	} else {
-		rows, err = d.r.QueryContext(ctx, `SELECT `+userCols+`, coalesce(r.delivered_at, 0), coalesce(r.read_at, 0)
+		rows, err = d.rq.QueryContext(ctx, `SELECT `+userCols+`, coalesce(r.delivered_at, 0), coalesce(r.read_at, 0)
 			FROM users u LEFT JOIN receipts r ON r.message_id = ? AND r.uid = u.uid
 			WHERE u.uid = ? AND u.uid <> ?`, int64(id), m.Receiver, m.Sender)
 	}

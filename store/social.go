@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"cometterm/chat"
@@ -11,9 +10,9 @@ import (
 // eachTarget runs fn for every distinct target other than uid inside one
 // transaction and collects the per-target outcome: a *chat.Error from fn
 // is that target's result, any other error aborts the call.
-func (d *DB) eachTarget(ctx context.Context, uid string, targets []string, fn func(t *sql.Tx, target string) error) (map[string]error, error) {
+func (d *DB) eachTarget(ctx context.Context, uid string, targets []string, fn func(t querier, target string) error) (map[string]error, error) {
 	var out map[string]error
-	err := d.tx(ctx, func(t *sql.Tx) error {
+	err := d.tx(ctx, func(t querier) error {
 		out = make(map[string]error, len(targets))
 		if _, err := getUser(ctx, t, uid, false); err != nil {
 			return err
@@ -49,7 +48,7 @@ func (d *DB) eachTarget(ctx context.Context, uid string, targets []string, fn fu
 
 // Block makes uid block each target; blocking twice is not an error.
 func (d *DB) Block(ctx context.Context, uid string, targets []string, at int64) (map[string]error, error) {
-	return d.eachTarget(ctx, uid, targets, func(t *sql.Tx, target string) error {
+	return d.eachTarget(ctx, uid, targets, func(t querier, target string) error {
 		_, err := t.ExecContext(ctx, `INSERT INTO blocks (uid, blocked, blocked_at) VALUES (?, ?, ?)
 			ON CONFLICT (uid, blocked) DO NOTHING`, uid, target, at)
 		if err != nil {
@@ -62,7 +61,7 @@ func (d *DB) Block(ctx context.Context, uid string, targets []string, at int64) 
 // Unblock lifts uid's blocks; unblocking someone not blocked is not an
 // error.
 func (d *DB) Unblock(ctx context.Context, uid string, targets []string) (map[string]error, error) {
-	return d.eachTarget(ctx, uid, targets, func(t *sql.Tx, target string) error {
+	return d.eachTarget(ctx, uid, targets, func(t querier, target string) error {
 		if _, err := t.ExecContext(ctx, `DELETE FROM blocks WHERE uid = ? AND blocked = ?`, uid, target); err != nil {
 			return fmt.Errorf("store: %s unblocks %s: %w", uid, target, err)
 		}
@@ -88,7 +87,7 @@ func (d *DB) ListBlocked(ctx context.Context, uid string, dir chat.BlockDirectio
 	default:
 		return nil, 0, chat.FieldError("direction", "direction must be both, blockedByMe or hasBlockedMe.")
 	}
-	if _, err := getUser(ctx, d.r, uid, true); err != nil {
+	if _, err := getUser(ctx, d.rq, uid, true); err != nil {
 		return nil, 0, err
 	}
 	const rel = `SELECT ` + userCols + `,
@@ -96,10 +95,10 @@ func (d *DB) ListBlocked(ctx context.Context, uid string, dir chat.BlockDirectio
 		coalesce((SELECT b.blocked_at FROM blocks b WHERE b.uid = u.uid AND b.blocked = ?1), 0) AS hasme
 		FROM users u WHERE u.uid <> ?1`
 	var total int
-	if err := d.r.QueryRowContext(ctx, `SELECT count(*) FROM (`+rel+`) WHERE `+cond, uid).Scan(&total); err != nil {
+	if err := d.rq.QueryRowContext(ctx, `SELECT count(*) FROM (`+rel+`) WHERE `+cond, uid).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count blocked of %s: %w", uid, err)
 	}
-	rows, err := d.r.QueryContext(ctx, `SELECT * FROM (`+rel+`) WHERE `+cond+
+	rows, err := d.rq.QueryContext(ctx, `SELECT * FROM (`+rel+`) WHERE `+cond+
 		` ORDER BY name COLLATE NOCASE, uid LIMIT ?2 OFFSET ?3`, uid, limit, offset)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: list blocked of %s: %w", uid, err)
@@ -124,7 +123,7 @@ func (d *DB) ListBlocked(ctx context.Context, uid string, dir chat.BlockDirectio
 // Blocked reports whether a blocked b or b blocked a.
 func (d *DB) Blocked(ctx context.Context, a, b string) (bool, error) {
 	var ok bool
-	err := d.r.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM blocks
+	err := d.rq.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM blocks
 		WHERE (uid = ? AND blocked = ?) OR (uid = ? AND blocked = ?))`, a, b, b, a).Scan(&ok)
 	if err != nil {
 		return false, fmt.Errorf("store: blocked %s/%s: %w", a, b, err)
@@ -134,7 +133,7 @@ func (d *DB) Blocked(ctx context.Context, a, b string) (bool, error) {
 
 // AddFriends befriends uid and each target both ways.
 func (d *DB) AddFriends(ctx context.Context, uid string, friends []string, at int64) (map[string]error, error) {
-	return d.eachTarget(ctx, uid, friends, func(t *sql.Tx, friend string) error {
+	return d.eachTarget(ctx, uid, friends, func(t querier, friend string) error {
 		res, err := t.ExecContext(ctx, `INSERT INTO friends (uid, friend, created_at) VALUES (?, ?, ?), (?, ?, ?)
 			ON CONFLICT (uid, friend) DO NOTHING`, uid, friend, at, friend, uid, at)
 		if err != nil {
@@ -150,7 +149,7 @@ func (d *DB) AddFriends(ctx context.Context, uid string, friends []string, at in
 // RemoveFriends ends friendships both ways; removing a non-friend is not
 // an error.
 func (d *DB) RemoveFriends(ctx context.Context, uid string, friends []string) (map[string]error, error) {
-	return d.eachTarget(ctx, uid, friends, func(t *sql.Tx, friend string) error {
+	return d.eachTarget(ctx, uid, friends, func(t querier, friend string) error {
 		if _, err := t.ExecContext(ctx, `DELETE FROM friends WHERE (uid = ? AND friend = ?) OR (uid = ? AND friend = ?)`,
 			uid, friend, friend, uid); err != nil {
 			return fmt.Errorf("store: unfriend %s and %s: %w", uid, friend, err)
@@ -161,7 +160,7 @@ func (d *DB) RemoveFriends(ctx context.Context, uid string, friends []string) (m
 
 // ListFriends lists uid's friends with the filters of a user list.
 func (d *DB) ListFriends(ctx context.Context, uid string, q chat.UserQuery) ([]chat.User, int, error) {
-	if _, err := getUser(ctx, d.r, uid, true); err != nil {
+	if _, err := getUser(ctx, d.rq, uid, true); err != nil {
 		return nil, 0, err
 	}
 	w := &where{}
@@ -174,5 +173,5 @@ func (d *DB) ListFriends(ctx context.Context, uid string, q chat.UserQuery) ([]c
 
 // FriendUIDs lists uid's friends' uids.
 func (d *DB) FriendUIDs(ctx context.Context, uid string) ([]string, error) {
-	return queryStrings(ctx, d.r, `SELECT friend FROM friends WHERE uid = ? ORDER BY friend`, uid)
+	return queryStrings(ctx, d.rq, `SELECT friend FROM friends WHERE uid = ? ORDER BY friend`, uid)
 }

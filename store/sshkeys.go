@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"cometterm/chat"
@@ -15,7 +14,7 @@ func (d *DB) BindSSHKey(ctx context.Context, uid, fingerprint string, at int64) 
 	if fingerprint == "" {
 		return chat.FieldError("fingerprint", "The key fingerprint is empty.")
 	}
-	return d.tx(ctx, func(t *sql.Tx) error {
+	return d.tx(ctx, func(t querier) error {
 		if _, err := getUser(ctx, t, uid, false); err != nil {
 			return err
 		}
@@ -36,5 +35,5 @@ func (d *DB) BindSSHKey(ctx context.Context, uid, fingerprint string, at int64) 
 
 // SSHKeys lists the fingerprints bound to uid, oldest first.
 func (d *DB) SSHKeys(ctx context.Context, uid string) ([]string, error) {
-	return queryStrings(ctx, d.r, `SELECT fingerprint FROM ssh_keys WHERE uid = ? ORDER BY created_at, fingerprint`, uid)
+	return queryStrings(ctx, d.rq, `SELECT fingerprint FROM ssh_keys WHERE uid = ? ORDER BY created_at, fingerprint`, uid)
 }

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"fmt"
 
@@ -32,7 +31,7 @@ func (d *DB) CreateAuthToken(ctx context.Context, t chat.AuthToken) error {
 	if err != nil {
 		return chat.FieldError("appInfo", "The appInfo must be a JSON object.")
 	}
-	return d.tx(ctx, func(tx *sql.Tx) error {
+	return d.tx(ctx, func(tx querier) error {
 		if _, err := getUser(ctx, tx, t.UID, true); err != nil {
 			return err
 		}
@@ -62,7 +61,7 @@ func (d *DB) CreateAuthToken(ctx context.Context, t chat.AuthToken) error {
 // do not resolve.
 func (d *DB) AuthTokenUID(ctx context.Context, token string) (string, error) {
 	var uid string
-	err := d.r.QueryRowContext(ctx, `
+	err := d.rq.QueryRowContext(ctx, `
 		SELECT t.uid FROM auth_tokens t JOIN users u ON u.uid = t.uid
 		WHERE t.token_hash = ? AND u.deactivated_at = 0`, hashToken(token)).Scan(&uid)
 	if err != nil {
@@ -86,7 +85,7 @@ const tokenCols = `uid, created_at, platform, user_agent, app_info`
 
 // AuthToken returns uid's token; Token is echoed back from the argument.
 func (d *DB) AuthToken(ctx context.Context, uid, token string) (chat.AuthToken, error) {
-	return getToken(ctx, d.r, uid, token)
+	return getToken(ctx, d.rq, uid, token)
 }
 
 func getToken(ctx context.Context, q querier, uid, token string) (chat.AuthToken, error) {
@@ -106,7 +105,7 @@ func (d *DB) UpdateAuthToken(ctx context.Context, t chat.AuthToken) (chat.AuthTo
 		return chat.AuthToken{}, chat.FieldError("appInfo", "The appInfo must be a JSON object.")
 	}
 	var out chat.AuthToken
-	err = d.tx(ctx, func(tx *sql.Tx) error {
+	err = d.tx(ctx, func(tx querier) error {
 		res, err := tx.ExecContext(ctx, `
 			UPDATE auth_tokens SET platform = ?, user_agent = ?, app_info = ?
 			WHERE token_hash = ? AND uid = ?`,
@@ -129,14 +128,14 @@ func (d *DB) ListAuthTokens(ctx context.Context, uid string, p chat.Page) ([]cha
 	if err != nil {
 		return nil, 0, err
 	}
-	if _, err := getUser(ctx, d.r, uid, true); err != nil {
+	if _, err := getUser(ctx, d.rq, uid, true); err != nil {
 		return nil, 0, err
 	}
 	var total int
-	if err := d.r.QueryRowContext(ctx, `SELECT count(*) FROM auth_tokens WHERE uid = ?`, uid).Scan(&total); err != nil {
+	if err := d.rq.QueryRowContext(ctx, `SELECT count(*) FROM auth_tokens WHERE uid = ?`, uid).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count auth tokens of %s: %w", uid, err)
 	}
-	rows, err := d.r.QueryContext(ctx, `SELECT `+tokenCols+` FROM auth_tokens WHERE uid = ?
+	rows, err := d.rq.QueryContext(ctx, `SELECT `+tokenCols+` FROM auth_tokens WHERE uid = ?
 		ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?`, uid, limit, offset)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: list auth tokens of %s: %w", uid, err)
@@ -170,7 +169,7 @@ func (d *DB) DeleteAuthToken(ctx context.Context, uid, token string) error {
 
 // FlushAuthTokens removes all of uid's tokens.
 func (d *DB) FlushAuthTokens(ctx context.Context, uid string) error {
-	return d.tx(ctx, func(t *sql.Tx) error {
+	return d.tx(ctx, func(t querier) error {
 		if _, err := getUser(ctx, t, uid, true); err != nil {
 			return err
 		}

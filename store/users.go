@@ -61,7 +61,7 @@ func (d *DB) CreateUser(ctx context.Context, u chat.User) (chat.User, error) {
 		return chat.User{}, chat.FieldError("metadata", "The metadata must be a JSON object.")
 	}
 	var out chat.User
-	err = d.tx(ctx, func(t *sql.Tx) error {
+	err = d.tx(ctx, func(t querier) error {
 		res, err := t.ExecContext(ctx, `
 			INSERT INTO users (uid, name, avatar, link, role, status_message, metadata, tags,
 				last_active_at, created_at, updated_at)
@@ -83,13 +83,13 @@ func (d *DB) CreateUser(ctx context.Context, u chat.User) (chat.User, error) {
 
 // User returns one user; deactivated users are not found unless asked for.
 func (d *DB) User(ctx context.Context, uid string, withDeactivated bool) (chat.User, error) {
-	return getUser(ctx, d.r, uid, withDeactivated)
+	return getUser(ctx, d.rq, uid, withDeactivated)
 }
 
 // UpdateUser applies p to an active user.
 func (d *DB) UpdateUser(ctx context.Context, uid string, p chat.UserPatch, at int64) (chat.User, error) {
 	var out chat.User
-	err := d.tx(ctx, func(t *sql.Tx) error {
+	err := d.tx(ctx, func(t querier) error {
 		u, err := getUser(ctx, t, uid, false)
 		if err != nil {
 			return err
@@ -216,12 +216,12 @@ func (d *DB) listUsers(ctx context.Context, q chat.UserQuery, extra *where) ([]c
 	}
 
 	var total int
-	if err := d.r.QueryRowContext(ctx, `SELECT count(*) FROM users u`+w.sql(), w.args...).Scan(&total); err != nil {
+	if err := d.rq.QueryRowContext(ctx, `SELECT count(*) FROM users u`+w.sql(), w.args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count users: %w", err)
 	}
 	args := append([]any{q.Asker, q.Asker}, w.args...)
 	args = append(args, limit, offset)
-	rows, err := d.r.QueryContext(ctx, `
+	rows, err := d.rq.QueryContext(ctx, `
 		SELECT `+userCols+`,
 			coalesce((SELECT b.blocked_at FROM blocks b WHERE b.uid = ? AND b.blocked = u.uid), 0),
 			coalesce((SELECT b.blocked_at FROM blocks b WHERE b.uid = u.uid AND b.blocked = ?), 0)
@@ -268,7 +268,7 @@ func fillRelative(u *chat.User, asker string, blockedByMeAt, hasBlockedMeAt int6
 // skipped), in the order given.
 func (d *DB) SetDeactivated(ctx context.Context, uids []string, deactivated bool, at int64) ([]string, error) {
 	var out []string
-	err := d.tx(ctx, func(t *sql.Tx) error {
+	err := d.tx(ctx, func(t querier) error {
 		out = nil
 		for _, uid := range uids {
 			if slices.Contains(out, uid) {
