@@ -321,17 +321,19 @@ func (u *sdkUser) waitEvent(name string, timeout time.Duration, match func(msg) 
 }
 
 // waitFor waits for the first event that satisfies match; what names the
-// wait in failures.
+// wait in failures. match sees every event once, in order, under u.mu: it
+// must not call back into u.
 func (u *sdkUser) waitFor(what string, timeout time.Duration, match func(msg) bool) msg {
 	u.t.Helper()
 	name := what
 	deadline := time.NewTimer(timeout)
 	defer deadline.Stop()
 	exited := false
+	next := 0 // events before this index have been matched already
 	for {
 		u.mu.Lock()
-		for _, e := range u.events {
-			if match(e) {
+		for ; next < len(u.events); next++ {
+			if e := u.events[next]; match(e) {
 				u.mu.Unlock()
 				return e
 			}
@@ -380,4 +382,17 @@ func (u *sdkUser) expectNoEvent(name string, d time.Duration) {
 			return
 		}
 	}
+}
+
+// waitCount waits until n events named name that satisfy match have
+// arrived, and returns the nth.
+func (u *sdkUser) waitCount(name string, n int, timeout time.Duration, match func(msg) bool) msg {
+	u.t.Helper()
+	return u.waitFor(fmt.Sprintf("%d %s events", n, name), timeout, func(e msg) bool {
+		if e.str("event") != name || (match != nil && !match(e)) {
+			return false
+		}
+		n--
+		return n == 0
+	})
 }

@@ -382,7 +382,9 @@ type testServer struct {
 	appID   string
 	authKey string
 	restKey string
+	dataDir string
 	http    *http.Client // trusts caFile only
+	stop    func()       // interrupts the server and waits for it to exit
 }
 
 // clientHost is what the SDK's overrideClientHost/overrideAdminHost take:
@@ -507,4 +509,38 @@ func TestOfficialSDKLogoutKeepsOtherDevices(t *testing.T) {
 	a1.expectNoEvent("wsClosed", 0)
 	a1.expectNoEvent("onDisconnected", 0)
 	b.expectNoEvent("onUserOffline", 0)
+}
+
+// TestOfficialSDKSurvivesServerRestart: the server stops and comes back on
+// the same port and data dir. The SDK reconnects on its own (5 s timer)
+// with the JWT and the certificate it already has, and chat goes on.
+func TestOfficialSDKSurvivesServerRestart(t *testing.T) {
+	t.Parallel()
+	node := requireNode(t)
+	srv := startServer(t)
+	srv.rest(t, "POST", "/v3/users", "", map[string]any{"uid": uidA, "name": nameA})
+	srv.rest(t, "POST", "/v3/users", "", map[string]any{"uid": uidB, "name": nameB})
+
+	a := startUser(t, node, "A", srv.caFile)
+	b := startUser(t, node, "B", srv.caFile)
+	for _, u := range []*sdkUser{a, b} {
+		u.do("init", map[string]any{"appId": srv.appID, "host": srv.clientHost()}, step)
+	}
+	a.do("login", map[string]any{"uid": uidA, "authKey": srv.authKey}, step)
+	b.do("login", map[string]any{"uid": uidB, "authKey": srv.authKey}, step)
+	for _, u := range []*sdkUser{a, b} {
+		u.waitEvent("wsAuth", step, func(e msg) bool { return e.str("code") == "200" })
+	}
+
+	srv.restart(t)
+	for _, u := range []*sdkUser{a, b} {
+		u.waitEvent("onDisconnected", step, nil)
+		// A second accepted auth: the SDK is back on the new process.
+		u.waitCount("wsAuth", 2, 30*time.Second, func(e msg) bool { return e.str("code") == "200" })
+	}
+
+	const text = "still here after the restart"
+	m := msg(a.do("sendText", map[string]any{"receiver": uidB, "text": text}, step).get("message").(map[string]any))
+	got := b.waitEvent("onTextMessageReceived", step, func(e msg) bool { return e.str("message", "id") == m.str("id") })
+	checkText(t, "B: after restart", msg(got["message"].(map[string]any)), text, uidA, nameA, uidB)
 }

@@ -10,6 +10,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/hex"
 	"encoding/pem"
+	"fmt"
 	"math/big"
 	"net/http"
 	"os"
@@ -39,8 +40,14 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// comettermBinary is $SDKCOMPAT_COMETTERM_BIN when set (a binary built
+// beforehand, e.g. once for all of CI), else cometterm built from this
+// working tree.
 func comettermBinary(t *testing.T) string {
 	t.Helper()
+	if bin := os.Getenv("SDKCOMPAT_COMETTERM_BIN"); bin != "" {
+		return bin
+	}
 	buildOnce.Do(func() {
 		binDir, buildErr = os.MkdirTemp("", "sdkcompat-bin-")
 		if buildErr != nil {
@@ -87,16 +94,30 @@ type banner struct {
 // credentials made up for this test. The process is stopped at test end.
 func startServer(t *testing.T) *testServer {
 	t.Helper()
-	bin := comettermBinary(t)
-	dataDir := t.TempDir()
 	s := &testServer{
 		appID:   "sdkcompat" + randomHex(t, 4),
 		authKey: randomHex(t, 20),
 		restKey: randomHex(t, 20),
+		dataDir: t.TempDir(),
 	}
+	s.start(t, "127.0.0.1:0")
+	return s
+}
+
+// restart stops the server and starts it again on the same port with the
+// same data dir, as an operator would.
+func (s *testServer) restart(t *testing.T) {
+	t.Helper()
+	s.stop()
+	s.start(t, fmt.Sprintf("127.0.0.1:%d", s.port))
+}
+
+func (s *testServer) start(t *testing.T, addr string) {
+	t.Helper()
+	bin := comettermBinary(t)
 	cmd := exec.Command(bin, "serve",
-		"--http", "127.0.0.1:0",
-		"--data", dataDir,
+		"--http", addr,
+		"--data", s.dataDir,
 		"--tls-self-signed",
 		"--app-id", s.appID,
 		"--auth-key", s.authKey,
@@ -144,21 +165,28 @@ func startServer(t *testing.T) *testServer {
 		<-readDone
 		exited <- cmd.Wait()
 	}()
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(os.Interrupt)
-		select {
-		case err := <-exited:
-			if err != nil && !t.Failed() {
-				t.Errorf("cometterm serve did not stop cleanly on interrupt: %v\nlog:\n%s", err, logBuf.String())
+	var stopOnce sync.Once
+	s.stop = func() {
+		stopOnce.Do(func() {
+			_ = cmd.Process.Signal(os.Interrupt)
+			select {
+			case err := <-exited:
+				if err != nil && !t.Failed() {
+					t.Errorf("cometterm serve did not stop cleanly on interrupt: %v\nlog:\n%s", err, logBuf.String())
+				}
+			case <-time.After(15 * time.Second):
+				_ = cmd.Process.Kill()
+				<-exited
+				t.Errorf("cometterm serve did not stop within 15s of an interrupt")
 			}
-		case <-time.After(15 * time.Second):
-			_ = cmd.Process.Kill()
-			<-exited
-			t.Errorf("cometterm serve did not stop within 15s of an interrupt")
-		}
+		})
+	}
+	stop := s.stop
+	t.Cleanup(func() {
+		stop()
 		if t.Failed() {
-			t.Logf("---- cometterm serve stdout ----\n%s", outBuf.String())
-			t.Logf("---- cometterm serve log ----\n%s", logBuf.String())
+			t.Logf("---- cometterm serve (%s) stdout ----\n%s", addr, outBuf.String())
+			t.Logf("---- cometterm serve (%s) log ----\n%s", addr, logBuf.String())
 		}
 	})
 
@@ -173,10 +201,12 @@ func startServer(t *testing.T) *testServer {
 	if b.port == 0 || b.certFile == "" || b.appID != s.appID {
 		t.Fatalf("banner lacks an https URL on 127.0.0.1, the TLS cert or our app id %s:\n%s", s.appID, outBuf.String())
 	}
+	if s.caFile != "" && (b.port != s.port || b.certFile != s.caFile) {
+		t.Fatalf("restarted server moved: port %d, cert %s; was %d, %s", b.port, b.certFile, s.port, s.caFile)
+	}
 	s.port, s.caFile = b.port, b.certFile
 	s.http = httpsClient(t, s.caFile)
 	waitReady(t, s)
-	return s
 }
 
 // serverEnv keeps COMETTERM_* settings of the developer's shell away from
