@@ -20,7 +20,7 @@ import (
 type DB struct {
 	w   *sql.DB // exactly one connection: every write goes through it
 	r   *sql.DB // read pool; the same handle as w for in-memory databases
-	rq  cached // reads, through prepared statements on r
+	rq  cached  // reads, through prepared statements on r
 	log *slog.Logger
 }
 
