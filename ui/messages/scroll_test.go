@@ -235,3 +235,30 @@ func TestResizeKeepsAnchor(t *testing.T) {
 		t.Fatalf("pinned view lost the newest on resize:\n%s", p.View())
 	}
 }
+
+func TestShortConversationSitsAtTheBottom(t *testing.T) {
+	m := newPane(80, 10, many(1001, 2), false) // a date separator and two lines
+	if got := lineOf(m, 1002); got != 9 {
+		t.Fatalf("the newest message is on line %d, want the last line (9):\n%s", got, strings.Join(screen(m), "\n"))
+	}
+	if got := lineOf(m, 1001); got != 8 {
+		t.Fatalf("the older message is on line %d, want 8", got)
+	}
+	if strings.TrimSpace(screen(m)[0]) != "" {
+		t.Fatalf("the space above a short conversation is not empty: %q", screen(m)[0])
+	}
+	// A new message pushes the others up by one line.
+	m.Upsert(many(1003, 1)[0])
+	if a, b := lineOf(m, 1002), lineOf(m, 1003); a != 8 || b != 9 {
+		t.Fatalf("after an append: lines %d and %d, want 8 and 9", a, b)
+	}
+}
+
+func TestShortThreadFollowsItsParent(t *testing.T) {
+	m := newPane(80, 10, nil, false)
+	m.SetThread(chat.Message{ID: 900, ConversationID: conv})
+	m.SetMessages(many(1001, 2), false)
+	if got := lineOf(m, 1001); got > 1 {
+		t.Fatalf("the first reply is on line %d; replies should start at the top:\n%s", got, strings.Join(screen(m), "\n"))
+	}
+}

@@ -8,7 +8,8 @@ import (
 )
 
 // View draws exactly height lines of width cells: the visible messages
-// with a bar beside the selected one, then any overlay (older page
+// (at the bottom when they do not fill the pane) with a bar beside the
+// selected one, then any overlay (older page
 // loading, new messages below, the action menu).
 func (m *Model) View() string {
 	m.refresh()
@@ -36,8 +37,18 @@ func (m *Model) View() string {
 		}
 		off = 0
 	}
-	for len(lines) < h {
-		lines = append(lines, strings.Repeat(" ", w))
+	if gap := h - len(lines); gap > 0 {
+		blank := make([]string, gap)
+		for k := range blank {
+			blank[k] = strings.Repeat(" ", w)
+		}
+		if m.parentID == 0 {
+			// A short conversation sits just above the composer, as in any
+			// chat client; a thread's replies follow their parent instead.
+			lines = append(blank, lines...)
+		} else {
+			lines = append(lines, blank...)
+		}
 	}
 	t := m.c.Theme
 	if m.older && m.atTop() {
