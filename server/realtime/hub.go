@@ -26,6 +26,9 @@ type Hub struct {
 	closed bool
 	conns  map[*conn]struct{}            // every live socket
 	users  map[string]map[*conn]struct{} // authenticated sockets by uid
+	// listening counts authenticated sockets with a presence subscription:
+	// with none, presence changes cost nothing.
+	listening int
 
 	// presenceMu orders online/offline transitions and their fan-out, so
 	// a subscriber never sees "offline" overtake the "online" before it.
@@ -176,6 +179,9 @@ func (h *Hub) register(c *conn, reply []byte) bool {
 	}
 	first := len(set) == 0
 	set[c] = struct{}{}
+	if c.sub.mode != "" {
+		h.listening++
+	}
 	c.send(reply)
 	online := len(h.users)
 	h.mu.Unlock()
@@ -196,6 +202,9 @@ func (h *Hub) unregister(c *conn) {
 	if set, ok := h.users[c.uid]; ok {
 		if _, mine := set[c]; mine {
 			delete(set, c)
+			if c.sub.mode != "" {
+				h.listening--
+			}
 			if len(set) == 0 {
 				delete(h.users, c.uid)
 				last = true

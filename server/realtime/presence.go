@@ -79,6 +79,9 @@ func (h *Hub) subscribers(uid, role string) presenceTargets {
 	var t presenceTargets
 	h.mu.RLock()
 	defer h.mu.RUnlock()
+	if h.listening == 0 {
+		return t
+	}
 	for other, set := range h.users {
 		if other == uid {
 			continue
