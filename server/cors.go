@@ -11,7 +11,7 @@ import (
 var (
 	corsHeaders = strings.Join([]string{
 		"Accept", "Content-Type", "appId", "apiKey", "authToken", "onBehalfOf", "resource", "sdk",
-		"settingsHash", "settingsHashReceivedAt", "Authorization",
+		"settingsHash", "settingsHashReceivedAt", "Authorization", "Idempotency-Key",
 	}, ", ")
 	corsExpose = "X-Rate-Limit, X-Rate-Limit-Remaining, X-Rate-Limit-Reset, Retry-After"
 )
