@@ -3,6 +3,7 @@ package server
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 
@@ -81,10 +82,10 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_, _ = w.Write(b)
 }
 
-func writeReply(w http.ResponseWriter, rp reply) {
+func writeReply(w http.ResponseWriter, log *slog.Logger, rp reply) {
 	data, err := json.Marshal(rp.data)
 	if err != nil {
-		writeError(w, nil, err)
+		writeError(w, log, fmt.Errorf("encode reply: %w", err))
 		return
 	}
 	writeJSON(w, http.StatusOK, wire.Envelope{Data: data, Meta: rp.meta})

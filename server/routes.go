@@ -73,7 +73,7 @@ func (s *Server) wrap(client bool, need access, cls class, h handlerFunc) http.H
 			writeError(w, s.log, err)
 			return
 		}
-		writeReply(w, rp)
+		writeReply(w, s.log, rp)
 	}
 }
 
