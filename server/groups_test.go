@@ -95,6 +95,17 @@ func TestGroupsCRUD(t *testing.T) {
 		t.Fatalf("owner: %q", g2.Owner)
 	}
 
+	// The REST key without onBehalfOf acts as the system: it may moderate
+	// anyone but the owner.
+	wantCode(t, e.admin("DELETE", "/groups/team/members/ann", nil), chat.ErrGroupNoClearance)
+	mustOK(t, e.admin("PUT", "/groups/team/members/pat", map[string]any{"scope": "moderator"}))
+	if e.scopeOf("team", "ann") != chat.ScopeAdmin || e.scopeOf("team", "pat") != chat.ScopeModerator {
+		t.Fatal("system moderation went wrong")
+	}
+	if last := e.pub.sent()[len(e.pub.sent())-1].Msg; last.Sender != chat.SystemSender || last.Data.Action != chat.ActionScopeChanged {
+		t.Fatalf("system action: %+v", last)
+	}
+
 	// Delete: not a moderator; the owner may.
 	wantCode(t, e.admin("DELETE", "/groups/team", nil, "max"), chat.ErrGroupNoClearance)
 	mustOK(t, e.admin("DELETE", "/groups/team", nil, "ann"))

@@ -200,6 +200,9 @@ func TestAuthTokens(t *testing.T) {
 	}
 	wantCode(t, e.admin("GET", "/users/alice/auth_tokens/alice_nope", nil), chat.ErrAuthTokenNotFoundUser)
 	wantCode(t, e.admin("POST", "/users/nobody/auth_tokens", nil), chat.ErrUIDNotFound)
+	wantCode(t, e.admin("POST", "/users/a%20b/auth_tokens", nil), chat.ErrBadRequest)
+	wantCode(t, e.admin("GET", "/users/"+strings.Repeat("a", 101)+"/auth_tokens", nil), chat.ErrBadRequest)
+	wantCode(t, e.admin("POST", "/users/alice/auth_tokens", `{"platform":`), chat.ErrBadRequest)
 	wantCode(t, e.admin("POST", "/users/alice/auth_tokens", map[string]any{"platform": strings.Repeat("p", 300)}), chat.ErrBadRequest)
 
 	// Deleting one token revokes it alone; the sockets are closed so the
