@@ -102,20 +102,29 @@ func (s *Server) getConversation(c *call) (reply, error) {
 }
 
 // markTarget reads {messageId} and checks it is a message of the
-// conversation.
-func (s *Server) markTarget(c *call) (string, chat.ID, error) {
+// conversation. With latestIfMissing, a body without messageId means the
+// latest message: the official SDK's markConversationAsRead and
+// markConversationAsDelivered send an empty body.
+func (s *Server) markTarget(c *call, latestIfMissing bool) (string, chat.ID, error) {
 	var b struct {
 		MessageID chat.ID `json:"messageId"`
 	}
 	if err := c.decode(&b); err != nil {
 		return "", 0, err
 	}
-	if b.MessageID <= 0 {
+	if b.MessageID <= 0 && !latestIfMissing {
 		return "", 0, chat.FieldError("messageId", "The messageId field is required.")
 	}
 	conv, err := s.conversationOf(c)
 	if err != nil {
 		return "", 0, err
+	}
+	if b.MessageID <= 0 {
+		cv, err := s.store.Conversation(c.ctx, c.who.uid, conv)
+		if err != nil {
+			return "", 0, err
+		}
+		return conv, cv.LatestMessageID, nil
 	}
 	m, err := s.store.Message(c.ctx, b.MessageID, c.who.uid)
 	if err != nil {
@@ -128,7 +137,7 @@ func (s *Server) markTarget(c *call) (string, chat.ID, error) {
 }
 
 func (s *Server) markDelivered(c *call) (reply, error) {
-	conv, id, err := s.markTarget(c)
+	conv, id, err := s.markTarget(c, true)
 	if err != nil {
 		return reply{}, err
 	}
@@ -139,7 +148,7 @@ func (s *Server) markDelivered(c *call) (reply, error) {
 }
 
 func (s *Server) markRead(c *call) (reply, error) {
-	conv, id, err := s.markTarget(c)
+	conv, id, err := s.markTarget(c, true)
 	if err != nil {
 		return reply{}, err
 	}
@@ -150,7 +159,7 @@ func (s *Server) markRead(c *call) (reply, error) {
 }
 
 func (s *Server) markUnread(c *call) (reply, error) {
-	conv, id, err := s.markTarget(c)
+	conv, id, err := s.markTarget(c, false)
 	if err != nil {
 		return reply{}, err
 	}

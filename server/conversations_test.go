@@ -64,7 +64,7 @@ func TestConversations(t *testing.T) {
 		t.Fatalf("after unread: %d", got.UnreadMessageCount)
 	}
 
-	wantCode(t, e.as(tok, "POST", "/users/bob/conversation/read", map[string]any{}), chat.ErrBadRequest)
+	wantCode(t, e.as(tok, "DELETE", "/users/bob/conversation/read", map[string]any{}), chat.ErrBadRequest)
 	wantCode(t, e.as(tok, "POST", "/users/carl/conversation/read", map[string]any{"messageId": m1.ID}), chat.ErrBadRequest)
 	wantCode(t, e.as(tok, "POST", "/users/nobody/conversation/read", map[string]any{"messageId": m1.ID}), chat.ErrUIDNotFound)
 	wantCode(t, e.as(tok, "POST", "/users/bob/conversation/read", map[string]any{"messageId": 99999}), chat.ErrMessageIDNotFound)
@@ -73,6 +73,12 @@ func TestConversations(t *testing.T) {
 	wantCode(t, e.admin("GET", "/conversations", nil), chat.ErrBadRequest)
 	if got, _ = e.db.Conversation(e.ctx(), "alice", "alice_user_bob"); got.UnreadMessageCount != 2 {
 		t.Fatalf("changed by rejected marks: %d", got.UnreadMessageCount)
+	}
+
+	// No messageId (the SDK's markConversationAsRead): the whole conversation.
+	mustOK(t, e.as(tok, "POST", "/users/bob/conversation/read", map[string]any{}))
+	if got, _ = e.db.Conversation(e.ctx(), "alice", "alice_user_bob"); got.UnreadMessageCount != 0 {
+		t.Fatalf("after marking the whole conversation read: %d unread", got.UnreadMessageCount)
 	}
 }
 
