@@ -544,3 +544,171 @@ func TestOfficialSDKSurvivesServerRestart(t *testing.T) {
 	got := b.waitEvent("onTextMessageReceived", step, func(e msg) bool { return e.str("message", "id") == m.str("id") })
 	checkText(t, "B: after restart", msg(got["message"].(map[string]any)), text, uidA, nameA, uidB)
 }
+
+// TestOfficialSDKMoreFeatures: group management, custom and transient
+// messages, reactions, threads, unread counts and blocking, each done
+// through the SDK by one user and checked through the other's listeners
+// or the SDK's own results.
+func TestOfficialSDKMoreFeatures(t *testing.T) {
+	t.Parallel()
+	node := requireNode(t)
+	srv := startServer(t)
+	srv.rest(t, "POST", "/v3/users", "", map[string]any{"uid": uidA, "name": nameA})
+	srv.rest(t, "POST", "/v3/users", "", map[string]any{"uid": uidB, "name": nameB})
+
+	a := startUser(t, node, "A", srv.caFile)
+	b := startUser(t, node, "B", srv.caFile)
+	for _, u := range []*sdkUser{a, b} {
+		u.do("init", map[string]any{"appId": srv.appID, "host": srv.clientHost()}, step)
+	}
+	a.do("login", map[string]any{"uid": uidA, "authKey": srv.authKey}, step)
+	a.waitEvent("wsAuth", step, func(e msg) bool { return e.str("code") == "200" })
+	b.do("login", map[string]any{"uid": uidB, "authKey": srv.authKey}, step)
+	b.waitEvent("wsAuth", step, func(e msg) bool { return e.str("code") == "200" })
+
+	// A creates a public group through the SDK and owns it.
+	const guid, gname = "sdk-public", "Public Square"
+	cg := a.do("createGroup", map[string]any{"guid": guid, "name": gname, "type": "public"}, step)
+	if cg.str("group", "guid") != guid || cg.str("group", "name") != gname || cg.str("group", "scope") != "admin" ||
+		cg.get("group", "hasJoined") != true {
+		t.Errorf("A: createGroup resolved with %s: want %s, admin, joined", cg, guid)
+	}
+	b.do("joinGroup", map[string]any{"guid": guid, "type": "public"}, step)
+	a.waitEvent("onGroupMemberJoined", step, func(e msg) bool { return e.str("user", "uid") == uidB && e.str("group", "guid") == guid })
+
+	// Typing in a group reaches the other members, addressed to the group.
+	b.do("startTyping", map[string]any{"receiver": guid, "receiverType": "group"}, step)
+	gt := a.waitEvent("onTypingStarted", step, func(e msg) bool { return e.str("typing", "receiverType") == "group" })
+	if gt.str("typing", "receiverId") != guid || gt.str("typing", "sender", "uid") != uidB {
+		t.Errorf("A: group typing %s: want B typing in %s", gt, guid)
+	}
+	b.do("endTyping", map[string]any{"receiver": guid, "receiverType": "group"}, step)
+
+	// A makes B a moderator; B hears it with old and new scope.
+	a.do("updateScope", map[string]any{"guid": guid, "uid": uidB, "scope": "moderator"}, step)
+	sc := b.waitEvent("onGroupMemberScopeChanged", step, nil)
+	if sc.str("user", "uid") != uidB || sc.str("newScope") != "moderator" || sc.str("oldScope") != "participant" ||
+		sc.str("group", "guid") != guid {
+		t.Errorf("B: onGroupMemberScopeChanged %s: want B participant → moderator in %s", sc, guid)
+	}
+
+	// A custom message, with its data, and a transient one.
+	cm := msg(a.do("sendCustom", map[string]any{
+		"receiver": uidB, "customType": "location", "customData": map[string]any{"lat": 51.5, "lon": -0.12},
+	}, step).get("message").(map[string]any))
+	cr := b.waitEvent("onCustomMessageReceived", step, func(e msg) bool { return e.str("message", "id") == cm.str("id") })
+	if cr.str("message", "type") != "location" || cr.str("message", "category") != "custom" ||
+		cr.str("message", "customData", "lat") != "51.5" || cr.str("message", "sender", "uid") != uidA {
+		t.Errorf("B: onCustomMessageReceived %s: want a location from A with its data", cr)
+	}
+	a.do("sendTransient", map[string]any{"receiver": uidB, "data": map[string]any{"mood": "sunny"}}, step)
+	tr := b.waitEvent("onTransientMessageReceived", step, nil)
+	if tr.str("transient", "data", "mood") != "sunny" || tr.str("transient", "sender", "uid") != uidA ||
+		tr.str("transient", "receiverId") != uidB {
+		t.Errorf("B: onTransientMessageReceived %s: want A's data addressed to B", tr)
+	}
+
+	// Reactions: B reacts to A's text and takes it back; A hears both.
+	const thumbs = "👍"
+	tm := msg(a.do("sendText", map[string]any{"receiver": uidB, "text": "react to this"}, step).get("message").(map[string]any))
+	b.waitEvent("onTextMessageReceived", step, func(e msg) bool { return e.str("message", "id") == tm.str("id") })
+	ra := b.do("addReaction", map[string]any{"messageId": tm.str("id"), "reaction": thumbs}, step)
+	if rs := ra.list("message", "reactions"); len(rs) != 1 || rs[0].str("reaction") != thumbs || rs[0].str("count") != "1" ||
+		rs[0].get("reactedByMe") != true {
+		t.Errorf("B: addReaction resolved with reactions %v: want one %s by me", ra.get("message", "reactions"), thumbs)
+	}
+	re := a.waitEvent("onMessageReactionAdded", step, nil)
+	if re.str("reaction", "messageId") != tm.str("id") || re.str("reaction", "reaction") != thumbs ||
+		re.str("reaction", "uid") != uidB || re.str("reaction", "reactedBy", "name") != nameB {
+		t.Errorf("A: onMessageReactionAdded %s: want B's %s on message %s", re, thumbs, tm.str("id"))
+	}
+	b.do("removeReaction", map[string]any{"messageId": tm.str("id"), "reaction": thumbs}, step)
+	rr := a.waitEvent("onMessageReactionRemoved", step, nil)
+	if rr.str("reaction", "messageId") != tm.str("id") || rr.str("reaction", "uid") != uidB {
+		t.Errorf("A: onMessageReactionRemoved %s: want B's reaction on message %s gone", rr, tm.str("id"))
+	}
+
+	// A thread: B replies under A's message; A hears the reply and the
+	// thread lists it.
+	reply := msg(b.do("sendThreadReply", map[string]any{"receiver": uidA, "text": "in the thread", "parentId": tm.str("id")}, step).get("message").(map[string]any))
+	if reply.str("parentMessageId") != tm.str("id") {
+		t.Errorf("B: thread reply resolved with %s: want parentMessageId %s", reply, tm.str("id"))
+	}
+	tre := a.waitEvent("onTextMessageReceived", step, func(e msg) bool { return e.str("message", "id") == reply.str("id") })
+	if tre.str("message", "parentMessageId") != tm.str("id") {
+		t.Errorf("A: thread reply received as %s: want parentMessageId %s", tre, tm.str("id"))
+	}
+	th := a.do("fetchThread", map[string]any{"parentId": tm.str("id")}, step)
+	if ms := th.list("messages"); len(ms) != 1 || ms[0].str("id") != reply.str("id") || ms[0].str("text") != "in the thread" {
+		t.Errorf("A: thread of %s = %s: want just B's reply", tm.str("id"), th)
+	}
+
+	// B has A's custom and text messages unread, until B marks the whole
+	// conversation read (the SDK sends no message id for that).
+	unreadFromA := func() string {
+		t.Helper()
+		r := b.do("fetchConversations", map[string]any{"limit": 30}, step)
+		for _, c := range r.list("pages", "0") {
+			if c.str("conversationWith", "uid") == uidA {
+				return c.str("unreadMessageCount")
+			}
+		}
+		t.Fatalf("B: no conversation with A: %s", r)
+		return ""
+	}
+	if n := unreadFromA(); n != "2" {
+		t.Errorf("B: unread from A = %s, want 2 (custom + text)", n)
+	}
+	b.do("markConversationAsRead", map[string]any{"with": uidA, "type": "user"}, step)
+	if n := unreadFromA(); n != "0" {
+		t.Errorf("B: unread from A after markConversationAsRead = %s, want 0", n)
+	}
+
+	// A removes B from the group; B is told.
+	a.do("kick", map[string]any{"guid": guid, "uid": uidB}, step)
+	k := b.waitEvent("onGroupMemberKicked", step, nil)
+	if k.str("user", "uid") != uidB || k.str("by", "uid") != uidA || k.str("group", "guid") != guid {
+		t.Errorf("B: onGroupMemberKicked %s: want B kicked by A from %s", k, guid)
+	}
+
+	// B blocks A: A can no longer message B, and B is not told of attempts.
+	b.do("blockUsers", map[string]any{"uids": []string{uidA}}, step)
+	blocked := a.try("sendText", map[string]any{"receiver": uidB, "text": "are you there?"}, step)
+	if blocked["ok"] == true {
+		b.expectNoEvent("onTextMessageReceived", 0)
+		t.Errorf("A: sending to B who blocked A succeeded: %s", blocked)
+	}
+	b.do("unblockUsers", map[string]any{"uids": []string{uidA}}, step)
+	again := msg(a.do("sendText", map[string]any{"receiver": uidB, "text": "unblocked"}, step).get("message").(map[string]any))
+	b.waitEvent("onTextMessageReceived", step, func(e msg) bool { return e.str("message", "id") == again.str("id") })
+}
+
+// TestOfficialSDKUnreadCounts: CometChat.getUnreadMessageCount asks
+// GET /v3.0/messages?unread=1&count=1 and reads data as a list of
+// {entityId, entityType, count}.
+func TestOfficialSDKUnreadCounts(t *testing.T) {
+	t.Parallel()
+	if os.Getenv("SDKCOMPAT_KNOWN_BUGS") != "1" {
+		// Known server gap: with count=1 the message list handler still
+		// returns messages, so the SDK resolves with empty users/groups maps.
+		t.Skip("known server gap: GET /v3.0/messages?unread=1&count=1 returns messages, not counts (set SDKCOMPAT_KNOWN_BUGS=1 to run)")
+	}
+	node := requireNode(t)
+	srv := startServer(t)
+	srv.rest(t, "POST", "/v3/users", "", map[string]any{"uid": uidA, "name": nameA})
+	srv.rest(t, "POST", "/v3/users", "", map[string]any{"uid": uidB, "name": nameB})
+	srv.rest(t, "POST", "/v3/groups", uidA, map[string]any{"guid": guidPG, "name": namePG, "type": "password", "password": groupPass})
+	srv.rest(t, "POST", "/v3/groups/"+guidPG+"/members", uidA, map[string]any{"participants": []string{uidB}})
+	for i := 0; i < 3; i++ {
+		srv.rest(t, "POST", "/v3/messages", uidA, map[string]any{"receiver": uidB, "receiverType": "user", "category": "message", "type": "text", "data": map[string]any{"text": fmt.Sprint("direct ", i)}})
+	}
+	srv.rest(t, "POST", "/v3/messages", uidA, map[string]any{"receiver": guidPG, "receiverType": "group", "category": "message", "type": "text", "data": map[string]any{"text": "to the group"}})
+
+	b := startUser(t, node, "B", srv.caFile)
+	b.do("init", map[string]any{"appId": srv.appID, "host": srv.clientHost()}, step)
+	b.do("login", map[string]any{"uid": uidB, "authKey": srv.authKey}, step)
+	uc := b.do("unreadCounts", nil, step)
+	if uc.str("counts", "users", uidA) != "3" || uc.str("counts", "groups", guidPG) != "1" {
+		t.Errorf("B: getUnreadMessageCount = %s: want users.%s = 3, groups.%s = 1", uc.get("counts"), uidA, guidPG)
+	}
+}

@@ -205,6 +205,11 @@ function messageJSON(m) {
     isTextMessage: m instanceof CometChat.TextMessage,
   };
   if (m instanceof CometChat.TextMessage) j.text = m.getText();
+  if (m instanceof CometChat.CustomMessage) j.customData = m.getCustomData();
+  if (m.getParentMessageId && m.getParentMessageId()) j.parentMessageId = String(m.getParentMessageId());
+  if (m.getReactions) {
+    j.reactions = (m.getReactions() || []).map((r) => ({ reaction: r.getReaction(), count: r.getCount(), reactedByMe: r.getReactedByMe() }));
+  }
   if (m instanceof CometChat.Action) {
     j.action = m.getAction();
     j.actionBy = entityJSON(m.getActionBy());
@@ -212,6 +217,22 @@ function messageJSON(m) {
     j.actionOn = entityJSON(m.getActionOn());
   }
   return j;
+}
+
+function reactionEventJSON(e) {
+  const r = e.getReaction();
+  return {
+    receiverId: e.getReceiverId(),
+    receiverType: e.getReceiverType(),
+    conversationId: e.getConversationId(),
+    reaction: {
+      messageId: String(r.getMessageId()),
+      reaction: r.getReaction(),
+      uid: r.getUid(),
+      reactedAt: r.getReactedAt(),
+      reactedBy: userJSON(r.getReactedBy()),
+    },
+  };
 }
 
 function typingJSON(t) {
@@ -279,6 +300,11 @@ function addListeners() {
       onTypingEnded: guarded('onTypingEnded', (t) => ({ typing: typingJSON(t) })),
       onMessagesDelivered: guarded('onMessagesDelivered', (r) => ({ receipt: receiptJSON(r) })),
       onMessagesRead: guarded('onMessagesRead', (r) => ({ receipt: receiptJSON(r) })),
+      onTransientMessageReceived: guarded('onTransientMessageReceived', (t) => ({
+        transient: { receiverId: t.getReceiverId(), receiverType: t.getReceiverType(), data: t.getData(), sender: userJSON(t.getSender()) },
+      })),
+      onMessageReactionAdded: guarded('onMessageReactionAdded', (e) => reactionEventJSON(e)),
+      onMessageReactionRemoved: guarded('onMessageReactionRemoved', (e) => reactionEventJSON(e)),
       onMessageEdited: guarded('onMessageEdited', (m) => ({ message: messageJSON(m), editedAt: m.getEditedAt(), editedBy: m.getEditedBy() })),
       onMessageDeleted: guarded('onMessageDeleted', (m) => ({ message: messageJSON(m), deletedAt: m.getDeletedAt(), deletedBy: m.getDeletedBy() })),
     }),
@@ -296,6 +322,31 @@ function addListeners() {
       onGroupMemberJoined: guarded('onGroupMemberJoined', (action, user, group) => ({
         action: messageJSON(action),
         user: userJSON(user),
+        group: groupJSON(group),
+      })),
+      onGroupMemberScopeChanged: guarded('onGroupMemberScopeChanged', (action, user, newScope, oldScope, group) => ({
+        action: messageJSON(action),
+        user: userJSON(user),
+        newScope,
+        oldScope,
+        group: groupJSON(group),
+      })),
+      onGroupMemberKicked: guarded('onGroupMemberKicked', (action, kicked, by, group) => ({
+        action: messageJSON(action),
+        user: userJSON(kicked),
+        by: userJSON(by),
+        group: groupJSON(group),
+      })),
+      onGroupMemberBanned: guarded('onGroupMemberBanned', (action, banned, by, group) => ({
+        action: messageJSON(action),
+        user: userJSON(banned),
+        by: userJSON(by),
+        group: groupJSON(group),
+      })),
+      onMemberAddedToGroup: guarded('onMemberAddedToGroup', (action, added, by, group) => ({
+        action: messageJSON(action),
+        user: userJSON(added),
+        by: userJSON(by),
         group: groupJSON(group),
       })),
       onGroupMemberLeft: guarded('onGroupMemberLeft', (action, user, group) => ({
@@ -419,6 +470,68 @@ const commands = {
     return { left };
   },
 
+  async sendCustom(c) {
+    const m = new CometChat.CustomMessage(need(c, 'receiver'), c.receiverType || CometChat.RECEIVER_TYPE.USER, need(c, 'customType'), need(c, 'customData'));
+    const sent = await CometChat.sendCustomMessage(m);
+    return { message: messageJSON(remember(sent)) };
+  },
+
+  async sendTransient(c) {
+    CometChat.sendTransientMessage(new CometChat.TransientMessage(need(c, 'receiver'), c.receiverType || CometChat.RECEIVER_TYPE.USER, need(c, 'data')));
+    return {};
+  },
+
+  async sendThreadReply(c) {
+    const m = new CometChat.TextMessage(need(c, 'receiver'), need(c, 'text'), c.receiverType || CometChat.RECEIVER_TYPE.USER);
+    m.setParentMessageId(Number(need(c, 'parentId')));
+    const sent = await CometChat.sendMessage(m);
+    return { message: messageJSON(remember(sent)) };
+  },
+
+  async fetchThread(c) {
+    const req = new CometChat.MessagesRequestBuilder().setParentMessageId(Number(need(c, 'parentId'))).setLimit(c.limit || 30).build();
+    const list = await req.fetchPrevious();
+    return { messages: list.map((m) => messageJSON(remember(m))) };
+  },
+
+  async addReaction(c) {
+    return { message: messageJSON(await CometChat.addReaction(need(c, 'messageId'), need(c, 'reaction'))) };
+  },
+
+  async removeReaction(c) {
+    return { message: messageJSON(await CometChat.removeReaction(need(c, 'messageId'), need(c, 'reaction'))) };
+  },
+
+  async unreadCounts() {
+    return { counts: await CometChat.getUnreadMessageCount() };
+  },
+
+  async markConversationAsRead(c) {
+    await CometChat.markConversationAsRead(need(c, 'with'), need(c, 'type'));
+    return {};
+  },
+
+  async blockUsers(c) {
+    return { result: await CometChat.blockUsers(need(c, 'uids')) };
+  },
+
+  async unblockUsers(c) {
+    return { result: await CometChat.unblockUsers(need(c, 'uids')) };
+  },
+
+  async createGroup(c) {
+    const g = new CometChat.Group(need(c, 'guid'), need(c, 'name'), c.type || CometChat.GROUP_TYPE.PUBLIC, c.password || '');
+    return { group: groupJSON(await CometChat.createGroup(g)) };
+  },
+
+  async updateScope(c) {
+    return { updated: await CometChat.updateGroupMemberScope(need(c, 'guid'), need(c, 'uid'), need(c, 'scope')) };
+  },
+
+  async kick(c) {
+    return { kicked: await CometChat.kickGroupMember(need(c, 'guid'), need(c, 'uid')) };
+  },
+
   async fetchUsers(c) {
     const req = new CometChat.UsersRequestBuilder().setLimit(c.limit || 30).build();
     const list = await req.fetchNext();
@@ -477,7 +590,7 @@ async function handle(line) {
   }
   try {
     const res = await fn(c);
-    out(Object.assign({ id: c.id, ok: true }, res));
+    out(Object.assign({}, res, { id: c.id, ok: true }));
   } catch (e) {
     // SDK errors are CometChatException objects: {code, name, message, details}.
     const code = e && e.code !== undefined ? e.code : 'EXCEPTION';
