@@ -88,6 +88,12 @@ func TestEndToEndDemoInTmux(t *testing.T) {
 		return strings.Contains(scr, "Avengers HQ") && strings.Contains(scr, "Captain America") && strings.Contains(scr, "connected")
 	})
 
+	// The demo users log in alongside; wait until some are online so that
+	// someone is there to answer.
+	s.waitFor("demo users online", 30*time.Second, func(scr string) bool {
+		return regexp.MustCompile(`●\s+(Captain America|Spiderman|Wolverine|Cyclops)`).MatchString(scr)
+	})
+
 	// Focus the conversation list, filter to the group, open it.
 	s.keys("Tab")
 	s.keys("/")

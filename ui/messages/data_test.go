@@ -65,6 +65,7 @@ func TestGroupMarksCountMembersThenAll(t *testing.T) {
 	m := newPane(80, 10, []chat.Message{
 		text(1, "superhero1", at(10, 0), "a"), text(2, "superhero1", at(10, 1), "b"),
 	}, false)
+	guid, _, _ := chat.SplitConversationID(conv, "")
 	markOf := func(id int) string {
 		for _, l := range screen(m) {
 			if strings.Contains(l, map[int]string{1: " a ", 2: " b "}[id]) {
@@ -77,22 +78,27 @@ func TestGroupMarksCountMembersThenAll(t *testing.T) {
 		}
 		return "?"
 	}
-	m.ApplyReceipt(chat.Receipt{MessageID: 2, Sender: "superhero2", Type: chat.ReceiptDelivered, At: at(10, 2)})
+	// A receipt from another group says nothing about this one.
+	m.ApplyReceipt(chat.Receipt{MessageID: 9, Sender: "superhero4", Receiver: "elsewhere", ReceiverType: chat.ReceiverGroup, Type: chat.ReceiptRead, At: at(10, 2)})
+	if a, b := markOf(1), markOf(2); a != "✓ sent" || b != "✓ sent" {
+		t.Fatalf("a receipt of another group counted: %q %q", a, b)
+	}
+	m.ApplyReceipt(chat.Receipt{MessageID: 2, Sender: "superhero2", Receiver: guid, ReceiverType: chat.ReceiverGroup, Type: chat.ReceiptDelivered, At: at(10, 2)})
 	if a, b := markOf(1), markOf(2); a != "1 delivered" || b != "1 delivered" {
 		t.Fatalf("after one delivery of #2: %q %q", a, b)
 	}
 	// A read covers the earlier message and implies delivery.
-	m.ApplyReceipt(chat.Receipt{MessageID: 1, Sender: "superhero3", Type: chat.ReceiptRead, At: at(10, 3)})
+	m.ApplyReceipt(chat.Receipt{MessageID: 1, Sender: "superhero3", Receiver: guid, ReceiverType: chat.ReceiverGroup, Type: chat.ReceiptRead, At: at(10, 3)})
 	if a, b := markOf(1), markOf(2); a != "read by 1" || b != "1 delivered" {
 		t.Fatalf("after superhero3 read #1: %q %q", a, b)
 	}
-	m.ApplyReceipt(chat.Receipt{MessageID: 2, Sender: "superhero2", Type: chat.ReceiptRead, At: at(10, 4)})
+	m.ApplyReceipt(chat.Receipt{MessageID: 2, Sender: "superhero2", Receiver: guid, ReceiverType: chat.ReceiverGroup, Type: chat.ReceiptRead, At: at(10, 4)})
 	if a, b := markOf(1), markOf(2); a != "read by 2" || b != "read by 1" {
 		t.Fatalf("after superhero2 read #2: %q %q", a, b)
 	}
 	// Receipts never move backwards; my own receipts do not count.
-	m.ApplyReceipt(chat.Receipt{MessageID: 1, Sender: "superhero2", Type: chat.ReceiptRead, At: at(10, 5)})
-	m.ApplyReceipt(chat.Receipt{MessageID: 2, Sender: "superhero1", Type: chat.ReceiptRead, At: at(10, 5)})
+	m.ApplyReceipt(chat.Receipt{MessageID: 1, Sender: "superhero2", Receiver: guid, ReceiverType: chat.ReceiverGroup, Type: chat.ReceiptRead, At: at(10, 5)})
+	m.ApplyReceipt(chat.Receipt{MessageID: 2, Sender: "superhero1", Receiver: guid, ReceiverType: chat.ReceiverGroup, Type: chat.ReceiptRead, At: at(10, 5)})
 	if a, b := markOf(1), markOf(2); a != "read by 2" || b != "read by 1" {
 		t.Fatalf("stale or own receipts changed counts: %q %q", a, b)
 	}

@@ -196,7 +196,11 @@ func (m *Model) countReply(reply chat.Message) {
 func (m *Model) ApplyReceipt(r chat.Receipt) {
 	me := m.c.Me.UID
 	if m.kind == chat.ReceiverGroup && r.Sender != me && (r.Type == chat.ReceiptDelivered || r.Type == chat.ReceiptRead) {
-		m.countGroupReceipt(r)
+		// Counts are per member and cover earlier ids, so a receipt from
+		// another conversation must not count here.
+		if chat.GroupConversationID(r.Receiver) == m.convID {
+			m.countGroupReceipt(r)
+		}
 		return
 	}
 	ok, read := receiptApplies(r, me, m.kind)
