@@ -70,9 +70,11 @@ func (s *Server) wrap(client bool, need access, cls class, h handlerFunc) http.H
 			device: r.Header.Get("resource"), q: newQuery(r)}
 		rp, err := h(c)
 		if err != nil {
+			s.log.Debug("request refused", "method", r.Method, "path", r.URL.Path, "uid", who.uid, "code", chat.CodeOf(err))
 			writeError(w, s.log, err)
 			return
 		}
+		s.log.Debug("request", "method", r.Method, "path", r.URL.Path, "uid", who.uid)
 		writeReply(w, s.log, rp)
 	}
 }
