@@ -2,6 +2,7 @@ package ui
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
 )
@@ -38,4 +39,87 @@ func fitWidth(s string, w int) string {
 		return s + strings.Repeat(" ", w-lw)
 	}
 	return s
+}
+
+// Terminals without grapheme clustering (mode 2027; tmux 3.3a is one)
+// advance the cursor once per code point, and Bubble Tea's renderer then
+// measures text the same way. A cluster such as ❤️ (a narrow heart plus
+// VS16) is one cell there but two in the layout, and 👨‍👩‍👧‍👦 is eight
+// cells to the renderer and two to tmux, so everything to the right of it
+// on the line shifts. Until the terminal reports mode 2027, every frame
+// gets such clusters replaced by a form that is equally wide everywhere:
+// the cluster's first code point, padded with spaces to the width the
+// layout gave the cluster.
+
+// plainFrame applies plainLine to the lines of a frame that need it.
+func plainFrame(frame string) string {
+	if !mayDiffer(frame) {
+		return frame
+	}
+	lines := strings.Split(frame, "\n")
+	for i, l := range lines {
+		if mayDiffer(l) {
+			lines[i] = plainLine(l)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// mayDiffer reports whether s holds a code point that can make a
+// cluster's width per code point differ from its width as a cluster:
+// joiners, variation selectors, keycaps, skin tones, tags, and the
+// scripts whose conjuncts form one cluster from several letters.
+func mayDiffer(s string) bool {
+	for _, r := range s {
+		switch {
+		case r < 0x900:
+		case r == 0x200D, r >= 0xFE00 && r <= 0xFE0F, r == 0x20E3,
+			r >= 0x1F3FB && r <= 0x1F3FF, r >= 0xE0020 && r <= 0xE007F,
+			r >= 0x900 && r <= 0xDFF, r >= 0x1100 && r <= 0x11FF,
+			r >= 0xA960 && r <= 0xA97F, r >= 0xD7B0 && r <= 0xD7FF:
+			return true
+		}
+	}
+	return false
+}
+
+// plainLine rewrites the clusters of one styled line whose width as a
+// cluster differs from the sum of their code points' widths, or that
+// join with ZWJ (tmux joins those by its own rules). Escape sequences pass
+// through untouched.
+func plainLine(line string) string {
+	var b strings.Builder
+	b.Grow(len(line) + 8)
+	var state byte
+	for rest := line; rest != ""; {
+		if c := rest[0]; c == 0x1b || c < 0x20 || c == 0x7f {
+			seq, _, n, next := ansi.DecodeSequence(rest, state, nil)
+			if n == 0 {
+				b.WriteString(rest)
+				break
+			}
+			b.WriteString(seq)
+			state, rest = next, rest[n:]
+			continue
+		}
+		seq, w := ansi.FirstGraphemeCluster(rest, ansi.GraphemeWidth)
+		if seq == "" {
+			b.WriteString(rest)
+			break
+		}
+		rest = rest[len(seq):]
+		if ansi.StringWidthWc(seq) == w && !strings.ContainsRune(seq, 0x200D) {
+			b.WriteString(seq)
+			continue
+		}
+		first, _ := utf8.DecodeRuneInString(seq)
+		fw := ansi.StringWidthWc(string(first))
+		if fw == 0 || fw > w {
+			b.WriteString(strings.Repeat("?", w))
+			continue
+		}
+		b.WriteRune(first)
+		b.WriteString(strings.Repeat(" ", w-fw))
+	}
+	return b.String()
 }

@@ -102,7 +102,11 @@ func (m *Model) layout() {
 
 // View draws the whole screen.
 func (m Model) View() tea.View {
-	v := tea.NewView(m.render())
+	frame := m.render()
+	if !m.st.graphemes {
+		frame = plainFrame(frame)
+	}
+	v := tea.NewView(frame)
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeCellMotion
 	v.WindowTitle = "cometterm"

@@ -11,6 +11,7 @@ import (
 
 	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"cometterm/chat"
 	"cometterm/ui/common"
@@ -68,6 +69,9 @@ type state struct {
 	showMembers, showEvents bool
 	threadOpen, infoOpen    bool
 	listLoaded              bool
+	// graphemes: the terminal measures text by grapheme cluster (it
+	// answered the mode 2027 query), as Bubble Tea's renderer then does.
+	graphemes bool
 
 	open     string // the open conversation id
 	openConv chat.Conversation
@@ -163,6 +167,14 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tea.BackgroundColorMsg:
 		m.setTheme(msg.IsDark())
+		return m, nil
+	case tea.ModeReportMsg:
+		// Bubble Tea switches its renderer to grapheme widths on these
+		// answers (it turns the mode on itself); frames follow it.
+		if v := msg.Value; msg.Mode == ansi.ModeUnicodeCore &&
+			(v == ansi.ModeSet || v == ansi.ModeReset || v == ansi.ModePermanentlySet) {
+			m.st.graphemes = true
+		}
 		return m, nil
 	case tea.KeyPressMsg:
 		return m, m.handleKey(msg)
