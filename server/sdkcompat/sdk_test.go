@@ -601,6 +601,15 @@ func TestOfficialSDKMoreFeatures(t *testing.T) {
 		cr.str("message", "customData", "lat") != "51.5" || cr.str("message", "sender", "uid") != uidA {
 		t.Errorf("B: onCustomMessageReceived %s: want a location from A with its data", cr)
 	}
+	// A photo already hosted elsewhere: the SDK sends its attachment as is.
+	att := map[string]any{"url": "https://example.com/cat.png", "name": "cat.png", "mimeType": "image/png", "extension": "png", "size": 1234}
+	mm := msg(a.do("sendMediaURL", map[string]any{"receiver": uidB, "mediaType": "image", "attachment": att, "caption": "a cat"}, step).get("message").(map[string]any))
+	mr := b.waitEvent("onMediaMessageReceived", step, func(e msg) bool { return e.str("message", "id") == mm.str("id") })
+	if as := mr.list("message", "attachments"); len(as) != 1 || as[0].str("url") != att["url"] || as[0].str("mimeType") != "image/png" ||
+		as[0].str("name") != "cat.png" || mr.str("message", "type") != "image" || mr.str("message", "caption") != "a cat" {
+		t.Errorf("B: onMediaMessageReceived %s: want image cat.png with its url and caption", mr)
+	}
+
 	a.do("sendTransient", map[string]any{"receiver": uidB, "data": map[string]any{"mood": "sunny"}}, step)
 	tr := b.waitEvent("onTransientMessageReceived", step, nil)
 	if tr.str("transient", "data", "mood") != "sunny" || tr.str("transient", "sender", "uid") != uidA ||
@@ -643,7 +652,7 @@ func TestOfficialSDKMoreFeatures(t *testing.T) {
 		t.Errorf("A: thread of %s = %s: want just B's reply", tm.str("id"), th)
 	}
 
-	// B has A's custom and text messages unread, until B marks the whole
+	// B has A's custom, media and text messages unread, until B marks the whole
 	// conversation read (the SDK sends no message id for that).
 	unreadFromA := func() string {
 		t.Helper()
@@ -656,8 +665,8 @@ func TestOfficialSDKMoreFeatures(t *testing.T) {
 		t.Fatalf("B: no conversation with A: %s", r)
 		return ""
 	}
-	if n := unreadFromA(); n != "2" {
-		t.Errorf("B: unread from A = %s, want 2 (custom + text)", n)
+	if n := unreadFromA(); n != "3" {
+		t.Errorf("B: unread from A = %s, want 3 (custom, media, text)", n)
 	}
 	b.do("markConversationAsRead", map[string]any{"with": uidA, "type": "user"}, step)
 	if n := unreadFromA(); n != "0" {

@@ -206,6 +206,16 @@ function messageJSON(m) {
   };
   if (m instanceof CometChat.TextMessage) j.text = m.getText();
   if (m instanceof CometChat.CustomMessage) j.customData = m.getCustomData();
+  if (m instanceof CometChat.MediaMessage) {
+    j.caption = m.getCaption();
+    j.attachments = (m.getAttachments() || []).map((a) => ({
+      url: a.getUrl(),
+      name: a.getName(),
+      mimeType: a.getMimeType(),
+      extension: a.getExtension(),
+      size: a.getSize(),
+    }));
+  }
   if (m.getParentMessageId && m.getParentMessageId()) j.parentMessageId = String(m.getParentMessageId());
   if (m.getReactions) {
     j.reactions = (m.getReactions() || []).map((r) => ({ reaction: r.getReaction(), count: r.getCount(), reactedByMe: r.getReactedByMe() }));
@@ -473,6 +483,16 @@ const commands = {
   async sendCustom(c) {
     const m = new CometChat.CustomMessage(need(c, 'receiver'), c.receiverType || CometChat.RECEIVER_TYPE.USER, need(c, 'customType'), need(c, 'customData'));
     const sent = await CometChat.sendCustomMessage(m);
+    return { message: messageJSON(remember(sent)) };
+  },
+
+  // A media message whose file is already hosted: the SDK sends its
+  // attachment (url, name, mimeType, extension, size) without an upload.
+  async sendMediaURL(c) {
+    const m = new CometChat.MediaMessage(need(c, 'receiver'), null, c.mediaType || CometChat.MESSAGE_TYPE.IMAGE, c.receiverType || CometChat.RECEIVER_TYPE.USER);
+    m.setAttachments([new CometChat.Attachment(need(c, 'attachment'))]);
+    if (c.caption) m.setCaption(c.caption);
+    const sent = await CometChat.sendMediaMessage(m);
     return { message: messageJSON(remember(sent)) };
   },
 
