@@ -6,6 +6,11 @@
 //   stdin  {"id":1,"cmd":"init","appId":"…","host":"127.0.0.1:PORT/v3.0"}
 //   stdout {"id":1,"ok":true,…}  or  {"id":1,"ok":false,"error":{"code":…,"message":…}}
 //   stdout {"event":"onTextMessageReceived",…} for every listener callback
+// Commands are the keys of `commands` below and run one at a time, in order.
+// Besides listener callbacks the harness reports what no listener shows:
+// ready (at start), wsAuth (the server's reply to the auth frame), wsPing,
+// wsPong, wsClosed, wsError, and unhandledRejection / uncaughtException /
+// listenerError when the SDK chokes on something the server sent.
 // With SDKCOMPAT_TRACE=1 every HTTP request/response and WebSocket frame is
 // written to stderr.
 
