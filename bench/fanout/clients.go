@@ -23,12 +23,6 @@ type phase struct {
 	record bool           // keep send→receive latencies
 	// complete receives each seq once every client has it.
 	complete chan int
-
-	// Raw phases count frames only.
-	frames    atomic.Int64
-	wantTotal int64
-	allDone   chan struct{}
-	doneOnce  sync.Once
 }
 
 func newPhase(messages, clients int, record bool) *phase {
@@ -36,10 +30,6 @@ func newPhase(messages, clients int, record bool) *phase {
 		base: time.Now(), sentAt: make([]atomic.Int64, messages), got: make([]atomic.Int32, messages),
 		want: int32(clients), record: record, complete: make(chan int, messages),
 	}
-}
-
-func newRawPhase(total int64) *phase {
-	return &phase{base: time.Now(), wantTotal: total, allDone: make(chan struct{})}
 }
 
 // markSent records that seq is about to be sent.
@@ -98,12 +88,6 @@ func (c *client) read() {
 		if p == nil {
 			continue
 		}
-		if p.allDone != nil {
-			if p.frames.Add(1) == p.wantTotal {
-				p.doneOnce.Do(func() { close(p.allDone) })
-			}
-			continue
-		}
 		seq, ok := parseSeq(data)
 		if !ok || seq >= len(p.got) {
 			continue
@@ -126,6 +110,15 @@ func (c *client) latencies() []time.Duration {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return append([]time.Duration(nil), c.lat...)
+}
+
+var pingFrame = []byte(`{"action":"ping","ack":"true"}`)
+
+// ping sends the SDK's keepalive; the pong is read and ignored.
+func (c *client) ping() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = c.ws.Write(ctx, websocket.MessageText, pingFrame)
 }
 
 // close ends the socket politely and waits for the reader.

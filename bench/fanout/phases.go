@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"slices"
@@ -8,11 +9,12 @@ import (
 	"time"
 )
 
-// saturate posts c.messages messages with at most c.window in flight
+// saturate sends c.messages messages with at most c.window in flight
 // (not yet received by every client) and measures delivered frames/s.
 // The window stays below the server's per-socket queue, so the figure is
-// throughput, not the slow-consumer cut.
-func (b *bench) saturate(ctx context.Context) (throughput, error) {
+// throughput, not the slow-consumer cut. send delivers message seq of p
+// (a REST post, or the raw broadcaster).
+func (b *bench) saturate(ctx context.Context, send func(ctx context.Context, p *phase, seq int) error) (throughput, error) {
 	m := b.c.messages
 	p := newPhase(m, len(b.clients), false)
 	b.cur.Store(p)
@@ -26,7 +28,7 @@ func (b *bench) saturate(ctx context.Context) (throughput, error) {
 	for range b.c.posters {
 		wg.Go(func() {
 			for seq := range seqs {
-				if err := b.post(ctx, p, seq); err != nil {
+				if err := send(ctx, p, seq); err != nil {
 					errs <- err
 					cancel()
 					return
@@ -139,9 +141,14 @@ func (b *bench) paced(ctx context.Context) (lat, posts []time.Duration, err erro
 }
 
 // rawCeiling reconnects the same client machinery to an in-process raw
-// broadcaster and measures frames/s for the same number of frames.
-func (b *bench) rawCeiling(ctx context.Context, frame []byte) (throughput, error) {
-	rs, err := startRaw()
+// broadcaster and measures frames/s the same way as the server: the same
+// messages (the server's frame with each seq), the same window.
+func (b *bench) rawCeiling(ctx context.Context, sample []byte) (throughput, error) {
+	frames, err := framesLike(sample, b.c.messages)
+	if err != nil {
+		return throughput{}, err
+	}
+	rs, err := startRaw(frames)
 	if err != nil {
 		return throughput{}, err
 	}
@@ -151,29 +158,30 @@ func (b *bench) rawCeiling(ctx context.Context, frame []byte) (throughput, error
 		return throughput{}, err
 	}
 	defer b.closeClients()
-	total := int64(b.c.messages) * int64(len(b.clients))
-	p := newRawPhase(total)
-	b.cur.Store(p)
-	start := time.Now()
-	if err := rs.broadcast(frame, b.c.messages); err != nil {
-		return throughput{}, fmt.Errorf("raw broadcast: %w", err)
+	rs.start()
+	return b.saturate(ctx, func(_ context.Context, p *phase, seq int) error {
+		p.markSent(seq)
+		rs.send(seq)
+		return nil
+	})
+}
+
+// framesLike makes n copies of a server frame whose text is "b:<k>", the
+// i-th carrying seq i.
+func framesLike(sample []byte, n int) ([][]byte, error) {
+	seq, ok := parseSeq(sample)
+	if !ok {
+		return nil, fmt.Errorf("sample frame has no bench text: %s", sample)
 	}
-	tick := time.NewTicker(time.Second)
-	defer tick.Stop()
-	for waiting := true; waiting; {
-		select {
-		case <-p.allDone:
-			waiting = false
-		case <-tick.C:
-			if err := b.lost(); err != nil {
-				return throughput{}, fmt.Errorf("raw: %w", err)
-			}
-		case <-ctx.Done():
-			return throughput{}, fmt.Errorf("raw: %d of %d frames arrived: %w", p.frames.Load(), total, ctx.Err())
-		}
+	old := fmt.Appendf(nil, `"text":"b:%d"`, seq)
+	if bytes.Count(sample, old) != 1 {
+		return nil, fmt.Errorf("sample frame text is ambiguous: %s", sample)
 	}
-	elapsed := time.Since(start)
-	return throughput{rate: float64(total) / elapsed.Seconds(), elapsed: elapsed}, nil
+	out := make([][]byte, n)
+	for i := range out {
+		out[i] = bytes.Replace(sample, old, fmt.Appendf(nil, `"text":"b:%d"`, i), 1)
+	}
+	return out, nil
 }
 
 // parallel runs fn(0..n-1) on workers goroutines and returns the first

@@ -12,21 +12,29 @@ import (
 )
 
 // rawServer is the ceiling: it accepts the same clients, answers their
-// auth frame with "200" and otherwise only writes what it is told to.
+// auth frame with "200", and then only writes pre-encoded frames: one
+// queue and one writer per socket, no JSON, no directory, no routing.
 type rawServer struct {
-	srv   *http.Server
-	url   string
+	srv    *http.Server
+	url    string
+	frames [][]byte
+
 	mu    sync.Mutex
-	conns []*websocket.Conn
-	wg    sync.WaitGroup
+	conns []*rawConn
+	wg    sync.WaitGroup // handlers and writers
 }
 
-func startRaw() (*rawServer, error) {
+type rawConn struct {
+	ws *websocket.Conn
+	q  chan int // seqs to write; as deep as the run, so never full
+}
+
+func startRaw(frames [][]byte) (*rawServer, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("raw broadcaster: %w", err)
 	}
-	rs := &rawServer{url: "ws://" + ln.Addr().String()}
+	rs := &rawServer{url: "ws://" + ln.Addr().String(), frames: frames}
 	rs.srv = &http.Server{Handler: rs, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = rs.srv.Serve(ln) }()
 	return rs, nil
@@ -39,49 +47,51 @@ func (rs *rawServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
-	defer cancel()
-	if _, _, err := ws.Read(ctx); err != nil {
+	// No deadline here: coder/websocket would close the socket when it
+	// passes.
+	if _, _, err := ws.Read(context.Background()); err != nil {
 		ws.CloseNow()
 		return
 	}
 	// Listed before the reply: a client that has its reply is counted in.
 	rs.mu.Lock()
-	rs.conns = append(rs.conns, ws)
+	rs.conns = append(rs.conns, &rawConn{ws: ws, q: make(chan int, len(rs.frames))})
 	rs.mu.Unlock()
-	if err := ws.Write(ctx, websocket.MessageText, []byte(`{"type":"auth","body":{"code":"200","status":"OK"}}`)); err != nil {
+	if err := ws.Write(context.Background(), websocket.MessageText, []byte(`{"type":"auth","body":{"code":"200","status":"OK"}}`)); err != nil {
 		ws.CloseNow()
 		return
 	}
 	<-ws.CloseRead(context.Background()).Done()
 }
 
-// broadcast writes frame count times to every connection, one writer per
-// connection, as fast as the sockets take it.
-func (rs *rawServer) broadcast(frame []byte, count int) error {
+// start runs one writer per connection.
+func (rs *rawServer) start() {
 	rs.mu.Lock()
-	conns := append([]*websocket.Conn(nil), rs.conns...)
-	rs.mu.Unlock()
-	var wg sync.WaitGroup
-	errs := make(chan error, len(conns))
-	for _, ws := range conns {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for range count {
+	defer rs.mu.Unlock()
+	for _, c := range rs.conns {
+		rs.wg.Go(func() {
+			for seq := range c.q {
 				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-				err := ws.Write(ctx, websocket.MessageText, frame)
+				err := c.ws.Write(ctx, websocket.MessageText, rs.frames[seq])
 				cancel()
 				if err != nil {
-					errs <- err
+					c.ws.CloseNow()
+					for range c.q {
+					}
 					return
 				}
 			}
-		}()
+		})
 	}
-	wg.Wait()
-	close(errs)
-	return <-errs
+}
+
+// send queues frame seq on every connection.
+func (rs *rawServer) send(seq int) {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	for _, c := range rs.conns {
+		c.q <- seq
+	}
 }
 
 func (rs *rawServer) Close() {
@@ -89,8 +99,9 @@ func (rs *rawServer) Close() {
 	defer cancel()
 	_ = rs.srv.Shutdown(ctx)
 	rs.mu.Lock()
-	for _, ws := range rs.conns {
-		ws.CloseNow()
+	for _, c := range rs.conns {
+		close(c.q)
+		c.ws.CloseNow()
 	}
 	rs.mu.Unlock()
 	rs.wg.Wait()
