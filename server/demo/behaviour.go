@@ -18,7 +18,7 @@ func (d *director) opening() {
 	at := 0.0
 	for _, uid := range d.order {
 		at += 0.5 + d.rnd.Float64()
-		d.after(at, at, func() { d.login(uid) })
+		d.after(at, at, func() { d.start(uid) })
 	}
 	d.after(20, 40, d.chatter)
 	d.after(40, 80, d.comeAndGo)
@@ -70,6 +70,7 @@ func (d *director) heard(uid string, m chat.Message) {
 	}
 	if !contains(p.receivers, uid) {
 		p.receivers = append(p.receivers, uid)
+		b.busy++ // until answer picks who speaks
 	}
 }
 
@@ -80,6 +81,9 @@ func (d *director) answer(key string) {
 	delete(d.pending, key)
 	if p == nil {
 		return
+	}
+	for _, uid := range p.receivers {
+		d.bots[uid].busy--
 	}
 	m := p.last
 	d.answered[key] = m.ID
@@ -107,7 +111,8 @@ func (d *director) answer(key string) {
 	if d.bots[who] == nil {
 		return
 	}
-	d.bots[who].engaged = time.Now()
+	b := d.bots[who]
+	b.engaged = time.Now()
 	d.read(who, m)
 	if d.rnd.IntN(5) == 0 {
 		d.react(who, m.ID)
@@ -120,7 +125,12 @@ func (d *director) answer(key string) {
 	if m.ParentID != 0 {
 		opts = append(opts, client.InThread(m.ParentID))
 	}
-	d.after(0.3, 0.7, func() { d.say(who, to, rt, line, opts...) })
+	d.log.Debug("demo user answers", "uid", who, "to", to, "line", line)
+	b.busy++
+	d.after(0.3, 0.7, func() {
+		b.busy--
+		d.say(who, to, rt, line, opts...)
+	})
 }
 
 func (d *director) read(uid string, m chat.Message) {
@@ -142,17 +152,23 @@ func (d *director) say(uid, to string, rt chat.ReceiverType, line string, opts .
 }
 
 func (d *director) sayThen(uid, to string, rt chat.ReceiverType, line string, then func(chat.Message), opts ...client.SendOption) {
+	b := d.bots[uid]
+	b.busy++
 	d.act(uid, "start typing", func(ctx context.Context, c *client.Client) error { return c.StartTyping(ctx, to, rt) })
 	long := float64(len(line)) / 60
 	d.after(1+long, 2+long, func() {
+		b.busy--
 		d.act(uid, "end typing", func(ctx context.Context, c *client.Client) error { return c.EndTyping(ctx, to, rt) })
-		d.act(uid, "send", func(ctx context.Context, c *client.Client) error {
-			m, err := c.SendText(ctx, to, rt, line, opts...)
-			if err == nil && then != nil {
-				then(m)
-			}
+		var sent chat.Message
+		send := func(ctx context.Context, c *client.Client) (err error) {
+			sent, err = c.SendText(ctx, to, rt, line, opts...)
 			return err
-		})
+		}
+		if then == nil {
+			d.act(uid, "send", send)
+		} else {
+			d.actThen(uid, "send", send, func() { then(sent) })
+		}
 	})
 }
 
@@ -187,8 +203,8 @@ func (d *director) chatter() {
 	})
 }
 
-// comeAndGo takes one demo user offline for a while; nobody the user is
-// talking to, and never more than one at a time.
+// comeAndGo takes one demo user offline for a while: nobody who is
+// talking or being talked to, and never more than one at a time.
 func (d *director) comeAndGo() {
 	defer d.after(40, 80, d.comeAndGo)
 	if d.away > 0 {
@@ -196,7 +212,7 @@ func (d *director) comeAndGo() {
 	}
 	var idle []string
 	for _, uid := range d.onlineBots(d.scopeActor) {
-		if time.Since(d.bots[uid].engaged) > 30*d.cfg.Pace {
+		if b := d.bots[uid]; b.busy == 0 && time.Since(b.engaged) > 30*d.cfg.Pace {
 			idle = append(idle, uid)
 		}
 	}
@@ -208,7 +224,9 @@ func (d *director) comeAndGo() {
 	d.act(uid, "go offline", func(ctx context.Context, c *client.Client) error { return c.Disconnect() })
 	d.after(15, 40, func() {
 		d.away--
-		d.act(uid, "come back", func(ctx context.Context, c *client.Client) error { return c.Connect(ctx) })
+		// Queued directly: act skips offline users. On failure the client
+		// keeps trying in the background.
+		d.queue(uid, job{what: "come back", call: func(ctx context.Context, c *client.Client) error { return c.Connect(ctx) }})
 	})
 }
 
@@ -223,13 +241,12 @@ func (d *director) toggleScope() {
 	if d.scopeNow == chat.ScopeModerator {
 		to = chat.ScopeParticipant
 	}
-	d.act(d.scopeActor, "change scope", func(ctx context.Context, c *client.Client) error {
-		err := c.ChangeScope(ctx, Avengers, d.scopeTarget, to)
-		if err == nil || chat.HasCode(err, chat.ErrSameScope) {
-			// Someone else (the user) may have got there first.
-			d.scopeNow = to
-			return nil
+	target := d.scopeTarget
+	d.actThen(d.scopeActor, "change scope", func(ctx context.Context, c *client.Client) error {
+		err := c.ChangeScope(ctx, Avengers, target, to)
+		if chat.HasCode(err, chat.ErrSameScope) {
+			return nil // the user got there first
 		}
 		return err
-	})
+	}, func() { d.scopeNow = to })
 }

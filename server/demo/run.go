@@ -2,8 +2,6 @@ package demo
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"strings"
@@ -11,7 +9,6 @@ import (
 	"time"
 
 	"cometterm/chat"
-	"cometterm/chat/client"
 )
 
 // Run brings every demo user but cfg.Me to life until ctx ends: they log
@@ -28,13 +25,14 @@ func Run(ctx context.Context, cfg Config) error {
 		rnd:      cfg.Rand,
 		bots:     map[string]*bot{},
 		events:   make(chan botEvent),
+		results:  make(chan func()),
 		pending:  map[string]*pending{},
 		answered: map[string]chat.ID{},
 		meName:   nickOf(cfg.Me, ""),
 	}
 	for _, p := range cast() {
 		if p.user.UID != cfg.Me {
-			d.bots[p.user.UID] = &bot{p: p}
+			d.bots[p.user.UID] = &bot{p: p, jobs: make(chan job, jobQueue)}
 			d.order = append(d.order, p.user.UID)
 		}
 	}
@@ -48,29 +46,28 @@ func Run(ctx context.Context, cfg Config) error {
 	d.scopeNow = chat.ScopeParticipant
 
 	err := d.loop(ctx)
-	cancel()
-	for _, uid := range d.order {
-		if c := d.bots[uid].c; c != nil {
-			c.Close()
-		}
-	}
+	cancel() // stops the workers, who close their clients, and the forwarders
 	d.wg.Wait()
 	return err
 }
 
-// director owns all demo state; only its loop goroutine touches it. The
-// clients' event streams reach it through one forwarder goroutine each.
+// director owns all demo state; only its loop goroutine touches it. It
+// never calls a client itself: each demo user has a worker goroutine that
+// runs their calls in order, so the director keeps reading events while a
+// call is in flight, and the clients' event streams reach it through one
+// forwarder goroutine each.
 type director struct {
-	cfg    Config
-	log    *slog.Logger
-	rnd    *rand.Rand
-	bots   map[string]*bot
-	order  []string // bot uids in a fixed order, so that choices replay with a seed
-	ag     agenda
-	events chan botEvent
-	wg     sync.WaitGroup
-	ctx    context.Context // the loop's context, for the actions it runs
-	err    error           // set by an action when the demo cannot go on
+	cfg     Config
+	log     *slog.Logger
+	rnd     *rand.Rand
+	bots    map[string]*bot
+	order   []string // bot uids in a fixed order, so that choices replay with a seed
+	ag      agenda
+	events  chan botEvent
+	results chan func() // follow-ups of finished calls, run by the loop
+	wg      sync.WaitGroup
+	ctx     context.Context // the loop's context; ends the workers
+	err     error           // set when the demo cannot go on
 
 	// Answers in preparation by conversation (and thread), and the newest
 	// message of the user answered in each, so that the copies of a group
@@ -83,17 +80,6 @@ type director struct {
 	scopeNow                chat.Scope
 	lastChatter             string
 	away                    int // demo users taken offline on purpose
-}
-
-type bot struct {
-	p       persona
-	c       *client.Client
-	engaged time.Time // the user last wrote to them; they stay online a while
-}
-
-type botEvent struct {
-	uid string
-	ev  chat.Event
 }
 
 // pending is an answer to the user being prepared.
@@ -118,6 +104,8 @@ func (d *director) loop(ctx context.Context) error {
 			return nil
 		case be := <-d.events:
 			d.handle(be)
+		case then := <-d.results:
+			then()
 		case <-timer.C:
 			for _, do := range d.ag.due(time.Now()) {
 				do()
@@ -134,21 +122,6 @@ func (d *director) after(lo, hi float64, do func()) {
 
 func (d *director) paces(lo, hi float64) time.Duration {
 	return time.Duration((lo + d.rnd.Float64()*(hi-lo)) * float64(d.cfg.Pace))
-}
-
-// act runs one call of a demo user with a bounded time. Failures are
-// logged, not fatal: the user may have kicked a demo user, the server may
-// be busy, and the show goes on.
-func (d *director) act(uid, what string, call func(ctx context.Context, c *client.Client) error) {
-	b := d.bots[uid]
-	if b == nil || b.c == nil || d.ctx.Err() != nil {
-		return
-	}
-	ctx, cancel := context.WithTimeout(d.ctx, 10*time.Second)
-	defer cancel()
-	if err := call(ctx, b.c); err != nil && d.ctx.Err() == nil {
-		d.log.Info("demo user action failed", "uid", uid, "action", what, "err", err)
-	}
 }
 
 func (d *director) online(uid string) bool {
@@ -178,47 +151,6 @@ func contains(list []string, s string) bool {
 
 func pick[T any](r *rand.Rand, list []T) T {
 	return list[r.IntN(len(list))]
-}
-
-// login brings one demo user online; the demo cannot go on without them.
-func (d *director) login(uid string) {
-	ctx, cancel := context.WithTimeout(d.ctx, 30*time.Second)
-	defer cancel()
-	c, err := client.Login(ctx, client.Config{
-		ServerURL: d.cfg.ServerURL, AppID: d.cfg.AppID, UID: uid, AuthKey: d.cfg.AuthKey,
-		HTTPClient: d.cfg.HTTPClient, Logger: d.log.With("uid", uid),
-	})
-	if err != nil {
-		if d.ctx.Err() == nil && !errors.Is(err, context.Canceled) {
-			d.err = fmt.Errorf("demo: log in %s: %w", uid, err)
-		}
-		return
-	}
-	d.bots[uid].c = c
-	d.wg.Add(1)
-	go d.forward(uid, c.Events())
-	d.log.Info("demo user online", "uid", uid)
-}
-
-// forward hands one client's events to the director until the client
-// closes its stream or the demo stops.
-func (d *director) forward(uid string, events <-chan chat.Event) {
-	defer d.wg.Done()
-	for {
-		select {
-		case ev, ok := <-events:
-			if !ok {
-				return
-			}
-			select {
-			case d.events <- botEvent{uid: uid, ev: ev}:
-			case <-d.ctx.Done():
-				return
-			}
-		case <-d.ctx.Done():
-			return
-		}
-	}
 }
 
 // nickOf is how the demo users address uid: their nickname in the cast,
