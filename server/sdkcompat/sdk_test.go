@@ -592,6 +592,18 @@ func TestOfficialSDKMoreFeatures(t *testing.T) {
 		t.Errorf("B: onGroupMemberScopeChanged %s: want B participant → moderator in %s", sc, guid)
 	}
 
+	// The group's history holds both actions, as SDK Action objects.
+	gh := a.do("fetchPrevious", map[string]any{"guid": guid, "limit": 30}, step)
+	var actions []string
+	for _, m := range gh.list("pages", "0") {
+		if m.str("category") == "action" {
+			actions = append(actions, m.str("action")+":"+m.str("actionOn", "uid")+m.str("actionBy", "uid"))
+		}
+	}
+	if strings.Join(actions, ",") != "joined:"+uidB+",scopeChanged:"+uidB+uidA {
+		t.Errorf("A: group history actions %v: want B joined, then A changed B's scope: %s", actions, gh)
+	}
+
 	// A custom message, with its data, and a transient one.
 	cm := msg(a.do("sendCustom", map[string]any{
 		"receiver": uidB, "customType": "location", "customData": map[string]any{"lat": 51.5, "lon": -0.12},
