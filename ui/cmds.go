@@ -58,6 +58,12 @@ type (
 		users []chat.User
 		err   error
 	}
+	// userDirMsg answers the one fetch of every user, for completing
+	// uids in /msg, /add and /block.
+	userDirMsg struct {
+		users []chat.User
+		err   error
+	}
 	groupsMsg struct {
 		groups []chat.Group
 		err    error
@@ -222,6 +228,14 @@ func (m *Model) loadDirectory() tea.Cmd {
 			gs, err := be.ListGroups(ctx, chat.GroupQuery{Page: chat.Page{PerPage: 200}})
 			return groupsMsg{groups: gs, err: err}
 		}))
+}
+
+func (m *Model) fetchUserDirectory() tea.Cmd {
+	be := m.be
+	return m.call(func(ctx context.Context) tea.Msg {
+		us, err := be.ListUsers(ctx, chat.UserQuery{Page: chat.Page{PerPage: 200}})
+		return userDirMsg{users: us, err: err}
+	})
 }
 
 func (m *Model) join(guid, password string) tea.Cmd {

@@ -69,6 +69,7 @@ type state struct {
 	showMembers, showEvents bool
 	threadOpen, infoOpen    bool
 	listLoaded              bool
+	usersAsked              bool // the user directory for completion
 	// graphemes: the terminal measures text by grapheme cluster (it
 	// answered the mode 2027 query), as Bubble Tea's renderer then does.
 	graphemes bool

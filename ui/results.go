@@ -49,14 +49,21 @@ func (m *Model) handleResult(msg tea.Msg) (tea.Cmd, bool) {
 				m.remember(*c.LastMessage)
 			}
 		}
+		var cmds []tea.Cmd
+		if !s.usersAsked {
+			// After the first list, so it never delays the first frame.
+			s.usersAsked = true
+			cmds = append(cmds, m.fetchUserDirectory())
+		}
 		if id := m.opts.InitialConversation; id != "" && s.open == "" {
 			m.opts.InitialConversation = ""
 			if c, ok := m.list.Get(id); ok {
-				return m.openConversation(c), true
+				cmds = append(cmds, m.openConversation(c))
+			} else {
+				cmds = append(cmds, m.fetchConversation(id, true))
 			}
-			return m.fetchConversation(id, true), true
 		}
-		return nil, true
+		return tea.Batch(cmds...), true
 	case conversationMsg:
 		if msg.err != nil {
 			if msg.open {
@@ -132,6 +139,16 @@ func (m *Model) handleResult(msg tea.Msg) (tea.Cmd, bool) {
 		return m.notice(msg.ok, false), true
 	case usersMsg:
 		m.dir.SetUsers(msg.users, msg.err)
+		if msg.err == nil {
+			m.composer.SetDirectory(msg.users)
+		}
+		return nil, true
+	case userDirMsg:
+		if msg.err != nil {
+			m.log.Warn("ui: user directory for completion", "err", msg.err)
+			return nil, true
+		}
+		m.composer.SetDirectory(msg.users)
 		return nil, true
 	case groupsMsg:
 		m.dir.SetGroups(msg.groups, msg.err)

@@ -28,8 +28,10 @@ type CommandSpec struct {
 type argKind int
 
 const (
-	argNone argKind = iota
-	argUID
+	argNone      argKind = iota
+	argUID               // someone in the open conversation
+	argUser              // anyone: the directory of users, then the conversation's people
+	argNewMember         // anyone in the directory who is not in the conversation
 	argScope
 	argGroupType
 )
@@ -44,21 +46,21 @@ func (c CommandSpec) Usage() string {
 
 // Commands is every slash command, in the order help lists them.
 var Commands = []CommandSpec{
-	{Name: "msg", Args: "<uid> [text]", Help: "open a direct chat (and send text)", Min: 1, Max: 2, Rest: true, complete: []argKind{argUID, argNone}},
+	{Name: "msg", Args: "<uid> [text]", Help: "open a direct chat (and send text)", Min: 1, Max: 2, Rest: true, complete: []argKind{argUser, argNone}},
 	{Name: "join", Args: "<guid> [password]", Help: "join a group", Min: 1, Max: 2},
 	{Name: "leave", Help: "leave this group", Max: 0},
 	{Name: "create", Args: "<guid> <name> [public|password|private] [password]", Help: "create a group", Min: 2, Max: 4, check: checkCreate, complete: []argKind{argNone, argNone, argGroupType, argNone}},
-	{Name: "add", Args: "<uid>…", Help: "add members to this group", Min: 1, Max: -1, complete: []argKind{argUID}},
+	{Name: "add", Args: "<uid>…", Help: "add members to this group", Min: 1, Max: -1, complete: []argKind{argNewMember}},
 	{Name: "kick", Args: "<uid>", Help: "kick a member", Min: 1, Max: 1, complete: []argKind{argUID}},
 	{Name: "ban", Args: "<uid>", Help: "ban a member", Min: 1, Max: 1, complete: []argKind{argUID}},
-	{Name: "unban", Args: "<uid>", Help: "unban a user", Min: 1, Max: 1, complete: []argKind{argUID}},
+	{Name: "unban", Args: "<uid>", Help: "unban a user", Min: 1, Max: 1, complete: []argKind{argUser}},
 	{Name: "scope", Args: "<uid> <admin|moderator|participant>", Help: "change a member's scope", Min: 2, Max: 2, check: checkScope, complete: []argKind{argUID, argScope}},
 	{Name: "react", Args: "<emoji>", Help: "react to the selected or last message", Min: 1, Max: 1},
 	{Name: "edit", Args: "<text>", Help: "edit the selected or your last message", Min: 1, Max: 1, Rest: true},
 	{Name: "delete", Help: "delete the selected or your last message", Max: 0},
 	{Name: "thread", Help: "open the thread of the selected or last message", Max: 0},
-	{Name: "block", Args: "<uid>", Help: "block a user", Min: 1, Max: 1, complete: []argKind{argUID}},
-	{Name: "unblock", Args: "<uid>", Help: "unblock a user", Min: 1, Max: 1, complete: []argKind{argUID}},
+	{Name: "block", Args: "<uid>", Help: "block a user", Min: 1, Max: 1, complete: []argKind{argUser}},
+	{Name: "unblock", Args: "<uid>", Help: "unblock a user", Min: 1, Max: 1, complete: []argKind{argUser}},
 	{Name: "info", Help: "delivery and read info of the selected message", Max: 0},
 	{Name: "help", Help: "list commands and keys", Max: 0},
 	{Name: "quit", Help: "quit", Max: 0},

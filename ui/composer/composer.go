@@ -77,6 +77,7 @@ type Model struct {
 	errText string
 
 	mentionables []chat.User
+	directory    []chat.User       // every user, for /msg, /add, /block…
 	picked       map[string]string // "@Name" → uid
 
 	popup    popupKind
@@ -175,6 +176,10 @@ func (m *Model) Target() (Target, bool) { return m.target, m.hasTarget }
 
 // SetMentionables sets who @ completes to (the group's members or the peer).
 func (m *Model) SetMentionables(us []chat.User) { m.mentionables = us }
+
+// SetDirectory sets every user of the app, for the uid arguments of
+// commands that reach beyond the open conversation (/msg, /add, /block).
+func (m *Model) SetDirectory(us []chat.User) { m.directory = us }
 
 // SetError shows an inline error under the input (the server refused).
 func (m *Model) SetError(s string) { m.errText = s }
@@ -405,7 +410,8 @@ func (m *Model) refreshPopup() {
 }
 
 // argCandidates completes the argument being typed in a slash command:
-// uids from the conversation's people, scopes and group types.
+// uids (of the conversation's people, or of everyone for commands that
+// reach beyond it), scopes and group types.
 func (m *Model) argCandidates(line, word string) []candidate {
 	name, rest, _ := strings.Cut(line[1:], " ")
 	i := len(strings.Fields(rest))
@@ -423,6 +429,23 @@ func (m *Model) argCandidates(line, word string) []candidate {
 		for _, u := range m.mentionables {
 			if u.UID != m.c.Me.UID {
 				add(u.UID, u.Name)
+			}
+		}
+	case argUser, argNewMember:
+		seen := map[string]bool{m.c.Me.UID: true}
+		sources := [][]chat.User{m.directory, m.mentionables}
+		if argKindAt(name, i) == argNewMember {
+			for _, u := range m.mentionables {
+				seen[u.UID] = true
+			}
+			sources = sources[:1]
+		}
+		for _, us := range sources {
+			for _, u := range us {
+				if !seen[u.UID] {
+					seen[u.UID] = true
+					add(u.UID, u.Name)
+				}
 			}
 		}
 	case argScope:

@@ -368,3 +368,32 @@ func TestGoldenArgumentCompletion(t *testing.T) {
 		t.Fatalf("command %+v", out)
 	}
 }
+
+func TestUserArgumentsCompleteFromTheDirectory(t *testing.T) {
+	m, _ := newComposer(t)
+	m.SetDirectory([]chat.User{
+		{UID: "fury", Name: "Nick Fury"}, {UID: "superhero1", Name: "Iron Man"},
+		{UID: "superhero2", Name: "Captain America"}, {UID: "superhero5", Name: "Cyclops"},
+	})
+	typeText(m, "/msg f")
+	if v := view(m); !strings.Contains(v, "fury") || !strings.Contains(v, "Nick Fury") {
+		t.Fatalf("/msg does not offer a user outside the conversation:\n%s", v)
+	}
+	press(m, "tab")
+	if m.Value() != "/msg fury " {
+		t.Fatalf("completed to %q", m.Value())
+	}
+	m.reset()
+
+	// /add offers only who is not in the conversation yet; /kick only who is.
+	typeText(m, "/add superhero")
+	v := view(m)
+	if !strings.Contains(v, "superhero5") || strings.Contains(v, "superhero2") || strings.Contains(v, "superhero1") {
+		t.Fatalf("/add candidates:\n%s", v)
+	}
+	m.reset()
+	typeText(m, "/kick superhero")
+	if v := view(m); strings.Contains(v, "superhero5") || !strings.Contains(v, "superhero2") {
+		t.Fatalf("/kick candidates:\n%s", v)
+	}
+}
