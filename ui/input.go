@@ -189,16 +189,28 @@ func (m *Model) closeDirectory() tea.Cmd {
 func (m *Model) handleWheel(msg tea.MouseWheelMsg) tea.Cmd {
 	g := m.st.geo
 	mouse := msg.Mouse()
+	d := 0
+	switch mouse.Button {
+	case tea.MouseWheelUp:
+		d = -1
+	case tea.MouseWheelDown:
+		d = 1
+	}
 	switch {
-	case m.st.dirOpen:
+	case m.st.dirOpen || d == 0:
 		return nil
-	case mouse.X < g.listW:
-		switch mouse.Button {
-		case tea.MouseWheelUp:
-			m.list.Scroll(-1)
-		case tea.MouseWheelDown:
-			m.list.Scroll(1)
+	case mouse.X < g.listW && mouse.Y < g.bodyY+g.bodyH:
+		m.list.Scroll(d)
+		return nil
+	case g.sideW > 0 && mouse.X >= g.sideX && mouse.Y >= g.bodyY && mouse.Y < g.bodyY+g.bodyH:
+		if m.st.infoOpen {
+			m.info.Scroll(d)
+		} else {
+			m.members.Scroll(d)
 		}
+		return nil
+	case g.eventsH > 0 && mouse.Y > g.bodyY+g.bodyH && mouse.Y < g.bodyY+g.bodyH+g.eventsH:
+		m.events.Scroll(d)
 		return nil
 	case mouse.X >= g.mainX && mouse.X < g.mainX+g.mainW && mouse.Y >= g.paneY && mouse.Y < g.paneY+g.paneH:
 		if m.st.threadOpen {

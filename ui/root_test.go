@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -205,5 +206,44 @@ func TestMouseClickOpensAndWheelScrollsList(t *testing.T) {
 	if c, _ := m.list.Selected(); c.ConversationID == open.Conversation.ConversationID && m.list.Len() > 1 {
 		// the cursor moved up off the opened row
 		t.Fatal("wheel over the list did not move it")
+	}
+}
+
+func TestWheelScrollsTheSidePanelsUnderThePointer(t *testing.T) {
+	m := screenFixture(t, 100, 30)
+	m.Update(tea.KeyPressMsg{Code: tea.KeyF3}) // members on the right
+	m.Update(tea.KeyPressMsg{Code: tea.KeyF4}) // events at the bottom
+	for i := range 40 {
+		uid := fmt.Sprintf("presence%02d", i)
+		m.Update(eventMsg{ev: chat.PresenceChanged{User: chat.User{UID: uid, Name: uid}, Online: true}})
+	}
+	g := m.st.geo
+	wheel := func(x, y int, b tea.MouseButton) { m.Update(tea.MouseWheelMsg{X: x, Y: y, Button: b}) }
+
+	// Over the message pane the members panel stays put.
+	wheel(g.mainX+2, g.paneY+1, tea.MouseWheelDown)
+	if sel, _ := m.members.Selected(); sel.UID != "superhero1" {
+		t.Fatalf("wheel over the pane moved the members cursor to %s", sel.UID)
+	}
+	// Over the members panel it moves its cursor (owner first, then by scope).
+	wheel(g.sideX+3, g.bodyY+4, tea.MouseWheelDown)
+	if sel, _ := m.members.Selected(); sel.UID != "superhero3" {
+		t.Fatalf("wheel down over the members panel selected %s, want superhero3", sel.UID)
+	}
+	wheel(g.sideX+3, g.bodyY+4, tea.MouseWheelUp)
+	if sel, _ := m.members.Selected(); sel.UID != "superhero1" {
+		t.Fatalf("wheel up over the members panel selected %s, want superhero1", sel.UID)
+	}
+
+	// Over the inspector it scrolls back through the events.
+	if !strings.Contains(ansi.Strip(m.View().Content), "presence39") {
+		t.Fatal("the newest event is not shown")
+	}
+	eventsY := g.bodyY + g.bodyH + 2
+	for range 20 {
+		wheel(10, eventsY, tea.MouseWheelUp)
+	}
+	if scr := ansi.Strip(m.View().Content); strings.Contains(scr, "presence39") || !strings.Contains(scr, "presence19") {
+		t.Fatalf("wheel up over the inspector did not scroll it back:\n%s", scr)
 	}
 }

@@ -129,13 +129,7 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	k := m.keys
 	rows := m.visible()
 	sel := m.selected(rows)
-	move := func(i int) {
-		if len(rows) == 0 {
-			return
-		}
-		i = max(0, min(i, len(rows)-1))
-		m.cursor, m.follow = rows[i].seq, i == len(rows)-1 && !m.paused
-	}
+	move := func(i int) { m.moveTo(rows, i) }
 	switch {
 	case key.Matches(kp, k.Up):
 		move(sel - 1)
@@ -169,6 +163,21 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		m.expanded = false
 	}
 	return m, nil
+}
+
+// Scroll moves the selection by n rows (mouse wheel); reaching the newest
+// row follows new events again.
+func (m *Model) Scroll(n int) {
+	rows := m.visible()
+	m.moveTo(rows, m.selected(rows)+n)
+}
+
+func (m *Model) moveTo(rows []*row, i int) {
+	if len(rows) == 0 {
+		return
+	}
+	i = max(0, min(i, len(rows)-1))
+	m.cursor, m.follow = rows[i].seq, i == len(rows)-1 && !m.paused
 }
 
 // Paused reports whether the view is frozen.

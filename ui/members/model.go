@@ -235,6 +235,18 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	return m, m.updateList(kp)
 }
 
+// Scroll moves the cursor of the member or banned list by n rows (mouse
+// wheel); while a choice, a confirmation or the add prompt is open, the
+// wheel leaves their subject alone.
+func (m *Model) Scroll(n int) {
+	switch m.mode {
+	case modeList:
+		m.cursor = max(0, min(len(m.members)-1, m.cursor+n))
+	case modeBanned:
+		m.bcursor = max(0, min(len(m.banned)-1, m.bcursor+n))
+	}
+}
+
 func (m *Model) updateList(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	switch {

@@ -73,12 +73,17 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	if kp, ok := msg.(tea.KeyPressMsg); ok {
 		switch {
 		case key.Matches(kp, m.keys.Up):
-			m.offset = max(0, m.offset-1)
+			m.Scroll(-1)
 		case key.Matches(kp, m.keys.Down):
-			m.offset = min(m.offset+1, max(0, len(m.lines())-m.height))
+			m.Scroll(1)
 		}
 	}
 	return m, nil
+}
+
+// Scroll moves the panel's text by n lines (keys and mouse wheel).
+func (m *Model) Scroll(n int) {
+	m.offset = max(0, min(m.offset+n, len(m.lines())-m.height))
 }
 
 // ShortHelp is the panel's keys.
