@@ -146,11 +146,12 @@ func (d *director) react(uid string, id chat.ID) {
 }
 
 // say types for a while (longer for longer lines) and then sends the
-// line. then, if given, gets the sent message.
+// line.
 func (d *director) say(uid, to string, rt chat.ReceiverType, line string, opts ...client.SendOption) {
 	d.sayThen(uid, to, rt, line, nil, opts...)
 }
 
+// sayThen is say, and then gets the sent message.
 func (d *director) sayThen(uid, to string, rt chat.ReceiverType, line string, then func(chat.Message), opts ...client.SendOption) {
 	b := d.bots[uid]
 	b.busy++

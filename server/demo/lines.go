@@ -89,7 +89,7 @@ var (
 		IronMan:        {"New suit firmware is out. Please don't press the red button.", "Shawarma later? I'm buying."},
 		CaptainAmerica: {"Training at noon. Everyone.", "Reminder: this is a demo workspace. Be nice to each other.", "Who left the shield in the kitchen?", "Good work out there today, team."},
 		Spiderman:      {"does anyone know how to get web fluid out of a couch", "brb, saving a cat from a tree 🐈", "Quick poll: pizza or shawarma tonight?", "I'm on patrol. Queens is quiet today."},
-		Wolverine:      {"Who took the last beer.", "Heading out. Don't wait up.", "Someone tell Cyclops the jet's parked crooked again."},
+		Wolverine:      {"Who ate the last donut.", "Heading out. Don't wait up.", "Someone tell Cyclops the jet's parked crooked again."},
 		Cyclops:        {"Jet is fuelled and ready.", "Status check: all systems green.", "Danger Room is free this afternoon if anyone wants a session."},
 	}
 	followUps = map[string][]string{
