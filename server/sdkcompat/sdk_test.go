@@ -692,11 +692,10 @@ func TestOfficialSDKMoreFeatures(t *testing.T) {
 		t.Errorf("B: onGroupMemberKicked %s: want B kicked by A from %s", k, guid)
 	}
 
-	// B blocks A: A can no longer message B, and B is not told of attempts.
+	// B blocks A: A can no longer message B.
 	b.do("blockUsers", map[string]any{"uids": []string{uidA}}, step)
 	blocked := a.try("sendText", map[string]any{"receiver": uidB, "text": "are you there?"}, step)
 	if blocked["ok"] == true {
-		b.expectNoEvent("onTextMessageReceived", 0)
 		t.Errorf("A: sending to B who blocked A succeeded: %s", blocked)
 	}
 	b.do("unblockUsers", map[string]any{"uids": []string{uidA}}, step)
