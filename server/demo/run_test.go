@@ -131,6 +131,22 @@ func TestRun(t *testing.T) {
 	t.Run("answers a direct message", l.answersADirectMessage)
 	t.Run("answers in a group once", l.answersInAGroupOnce)
 	t.Run("lives on its own", l.livesOnItsOwn)
+	t.Run("a wrong auth key stops it", l.wrongAuthKey)
+}
+
+func (l *live) wrongAuthKey(t *testing.T) {
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(context.Background(), Config{ServerURL: l.srv.URL, AppID: l.srv.AppID, AuthKey: "not-the-key", Pace: time.Millisecond})
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "log in") {
+			t.Errorf("Run = %v, want a login error", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("Run kept going with a wrong auth key")
+	}
 }
 
 func (l *live) answersADirectMessage(t *testing.T) {
