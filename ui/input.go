@@ -47,7 +47,8 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 			return m.setFocus(focusComposer)
 		}
 		return nil
-	case key.Matches(k, keys.Compose) && !m.list.Filtering():
+	// esc in a filtered list clears the filter (the list does) first.
+	case key.Matches(k, keys.Compose) && !m.list.Filtering() && !(s.focus == focusList && m.list.Filtered()):
 		return m.setFocus(focusComposer)
 	}
 	return m.forwardKey(k)

@@ -247,3 +247,36 @@ func TestWheelScrollsTheSidePanelsUnderThePointer(t *testing.T) {
 		t.Fatalf("wheel up over the inspector did not scroll it back:\n%s", scr)
 	}
 }
+
+func TestEscInTheListClearsTheFilterBeforeLeaving(t *testing.T) {
+	m := rootModel(t, 120, 36)
+	m.Update(conversationsMsg{convs: []chat.Conversation{group("avengers", "Avengers HQ"), group("xmen", "X-Men")}})
+	m.Update(tea.KeyPressMsg{Code: tea.KeyTab}) // composer → list
+	if m.st.focus != focusList {
+		t.Fatalf("tab focused %v, want the list", m.st.focus)
+	}
+	for _, k := range []string{"/", "x", "m"} {
+		m.Update(tea.KeyPressMsg{Code: rune(k[0]), Text: k})
+	}
+	scr := ansi.Strip(m.View().Content)
+	if strings.Contains(scr, "Avengers HQ") || !strings.Contains(scr, "X-Men") {
+		t.Fatalf("the filter did not narrow the list:\n%s", scr)
+	}
+	// Away and back: the filter stays applied, and esc clears it.
+	m.Update(tea.KeyPressMsg{Code: tea.KeyTab})
+	m.Update(tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift})
+	if m.st.focus != focusList || m.list.Filtering() {
+		t.Fatalf("focus %v, filtering %v", m.st.focus, m.list.Filtering())
+	}
+	m.Update(tea.KeyPressMsg{Code: tea.KeyEscape})
+	if scr := ansi.Strip(m.View().Content); !strings.Contains(scr, "Avengers HQ") || strings.Contains(scr, "/ xm") {
+		t.Fatalf("esc left the filter in place:\n%s", scr)
+	}
+	if m.st.focus != focusList {
+		t.Fatal("the esc that cleared the filter also left the list")
+	}
+	m.Update(tea.KeyPressMsg{Code: tea.KeyEscape})
+	if m.st.focus != focusComposer {
+		t.Fatal("esc in an unfiltered list did not go to the composer")
+	}
+}

@@ -276,3 +276,31 @@ func TestActionPreview(t *testing.T) {
 		t.Fatalf("got %q", got)
 	}
 }
+
+func TestLeavingTheFilterKeepsItUntilEsc(t *testing.T) {
+	m := newList(t, 40, 16)
+	m.SetFocused(true)
+	m.Update(press("/"))
+	for _, r := range "wlv" {
+		m.Update(press(string(r)))
+	}
+	m.SetFocused(false) // tab or a click elsewhere
+	if m.Filtering() {
+		t.Fatal("the filter input kept the keyboard after the list lost focus")
+	}
+	if !m.Filtered() || len(m.shown) != 1 || !strings.Contains(plain(m.View()), "wlv") {
+		t.Fatal("leaving the list dropped the filter it shows")
+	}
+	m.SetFocused(true)
+	m.Update(press("esc"))
+	if m.Filtered() || len(m.shown) != len(m.all) || strings.Contains(plain(m.View()), "wlv") {
+		t.Fatalf("esc did not clear the filter:\n%s", plain(m.View()))
+	}
+
+	// An empty filter input ends when the list loses focus.
+	m.Update(press("/"))
+	m.SetFocused(false)
+	if m.Filtering() || m.Filtered() {
+		t.Fatal("an empty filter outlived the focus")
+	}
+}

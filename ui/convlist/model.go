@@ -73,10 +73,20 @@ func (m *Model) SetSize(w, h int) {
 func (m *Model) SetFocused(f bool) {
 	m.ver++
 	m.focused = f
-	if !f && m.filtering && m.filter.Value() == "" {
-		m.stopFilter()
+	if !f && m.filtering {
+		// Leaving the input ends typing; a filter with text stays applied
+		// (the title shows it) until esc in the list clears it.
+		if m.filter.Value() == "" {
+			m.stopFilter()
+		} else {
+			m.filtering = false
+			m.filter.Blur()
+		}
 	}
 }
+
+// Filtered reports whether a filter narrows the list (typing or not).
+func (m *Model) Filtered() bool { return m.filter.Value() != "" }
 
 // Filtering reports whether the filter input has the keyboard, so the root
 // leaves printable keys alone.
@@ -410,6 +420,9 @@ func (m *Model) applyFilter() {
 func (m *Model) ShortHelp() []key.Binding {
 	if m.filtering {
 		return []key.Binding{m.keys.Open, m.keys.ClearFilter}
+	}
+	if m.Filtered() {
+		return []key.Binding{m.keys.Up, m.keys.Down, m.keys.Open, m.keys.Filter, m.keys.ClearFilter}
 	}
 	return []key.Binding{m.keys.Up, m.keys.Down, m.keys.Open, m.keys.Filter}
 }
