@@ -80,6 +80,9 @@ func listReply(q chat.MessageQuery, ms []chat.Message) reply {
 }
 
 func (s *Server) listMessages(c *call) (reply, error) {
+	if wantsUnreadCounts(c) {
+		return s.unreadCounts(c, "", "")
+	}
 	q, err := messageQuery(c)
 	if err != nil {
 		return reply{}, err
@@ -102,6 +105,9 @@ func (s *Server) listUserMessages(c *call) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
+	if wantsUnreadCounts(c) {
+		return s.unreadCounts(c, chat.UserConversationID(c.who.uid, uid), chat.ReceiverUser)
+	}
 	q, err := messageQuery(c)
 	if err != nil {
 		return reply{}, err
@@ -121,6 +127,9 @@ func (s *Server) listGroupMessages(c *call) (reply, error) {
 	guid, err := c.id("guid")
 	if err != nil {
 		return reply{}, err
+	}
+	if wantsUnreadCounts(c) {
+		return s.unreadCounts(c, chat.GroupConversationID(guid), chat.ReceiverGroup)
 	}
 	q, err := messageQuery(c)
 	if err != nil {

@@ -708,11 +708,6 @@ func TestOfficialSDKMoreFeatures(t *testing.T) {
 // {entityId, entityType, count}.
 func TestOfficialSDKUnreadCounts(t *testing.T) {
 	t.Parallel()
-	if os.Getenv("SDKCOMPAT_KNOWN_BUGS") != "1" {
-		// Known server gap: with count=1 the message list handler still
-		// returns messages, so the SDK resolves with empty users/groups maps.
-		t.Skip("known server gap: GET /v3.0/messages?unread=1&count=1 returns messages, not counts (set SDKCOMPAT_KNOWN_BUGS=1 to run)")
-	}
 	node := requireNode(t)
 	srv := startServer(t)
 	srv.rest(t, "POST", "/v3/users", "", map[string]any{"uid": uidA, "name": nameA})
