@@ -86,6 +86,7 @@ func (s *seeder) history() {
 	s.send("lab-whoa", post(Spiderman, StarkLab, "Whoa. Can mine have web shooters?", s.day(3, 14, 7)))
 	s.react("lab-suit", Spiderman, "🔥", s.day(3, 14, 7))
 	s.send("lab-nope", post(IronMan, StarkLab, "Yours has training wheels. We'll talk.", s.day(3, 14, 9)))
+	s.receipt(Spiderman, "lab-nope", chat.ReceiptRead, s.day(3, 14, 10))
 	s.read(Spiderman, chat.GroupConversationID(StarkLab), s.day(3, 14, 10))
 
 	// Two days ago: a 1:1 with Cap, a new member, a place to meet.
@@ -107,9 +108,10 @@ func (s *seeder) history() {
 	s.edit("hq-window", "Launch window confirmed for 0930.", IronMan, s.day(2, 11, 12))
 	s.send("hq-oops", post(Spiderman, Avengers, "ok who took my sandwich from the fridge", s.day(2, 11, 14)))
 	s.remove("hq-oops", Spiderman, s.day(2, 11, 15))
-	s.receipt(CaptainAmerica, "hq-window", chat.ReceiptRead, s.day(2, 11, 16))
-	s.receipt(Spiderman, "hq-window", chat.ReceiptRead, s.day(2, 11, 17))
-	s.receipt(Wolverine, "hq-window", chat.ReceiptDelivered, s.day(2, 11, 18))
+	// Everyone read the launch window (and with it what came before).
+	for i, uid := range []string{CaptainAmerica, Spiderman, Wolverine, Cyclops} {
+		s.receipt(uid, "hq-window", chat.ReceiptRead, s.day(2, 11, 16+i))
+	}
 
 	// Yesterday: Logan and the kid.
 	s.send("logan-bike", dm(IronMan, Wolverine, "Logan, do you still have my motorcycle?", s.day(1, 18, 0)))
@@ -117,6 +119,8 @@ func (s *seeder) history() {
 	s.send("logan-mostly", dm(IronMan, Wolverine, "Mostly?", s.day(1, 18, 21)))
 	s.send("logan-ok", dm(Wolverine, IronMan, "ok", s.day(1, 18, 30)))
 	s.read(IronMan, chat.UserConversationID(IronMan, Wolverine), s.day(1, 18, 31))
+	s.send("logan-friday", dm(IronMan, Wolverine, "Bring it back by Friday.", s.day(1, 18, 33)))
+	s.receipt(Wolverine, "logan-friday", chat.ReceiptDelivered, s.day(1, 18, 34)) // delivered, not read
 
 	s.send("pete-lab", dm(Spiderman, IronMan, "Mr. Stark, is the lab open tonight?", s.day(1, 19, 0)))
 	s.send("pete-always", dm(IronMan, Spiderman, "For you, kid, always. Don't touch the red button.", s.day(1, 19, 2)))

@@ -230,6 +230,35 @@ func checkReceiptsAndUnread(t *testing.T, db *store.DB) {
 	if err != nil || len(rs) != 1 || rs[0].User.UID != CaptainAmerica || rs[0].ReadAt == 0 {
 		t.Errorf("receipts of %q = %+v, %v; want read by Cap", late.Data.Text, rs, err)
 	}
+
+	// Read by the whole group; delivered to Logan but not read.
+	for _, c := range []struct {
+		conv      string
+		text      string
+		delivered int
+		read      int
+	}{
+		{chat.GroupConversationID(Avengers), "Launch window confirmed for 0930.", 4, 4},
+		{chat.UserConversationID(IronMan, Wolverine), "Bring it back by Friday.", 1, 0},
+	} {
+		m := find(t, history(t, db, IronMan, c.conv), textIs(c.text), "message "+c.text)
+		rs, err := db.MessageReceipts(ctx, m.ID)
+		if err != nil {
+			t.Fatalf("receipts of %d: %v", m.ID, err)
+		}
+		delivered, read := 0, 0
+		for _, r := range rs {
+			if r.DeliveredAt != 0 {
+				delivered++
+			}
+			if r.ReadAt != 0 {
+				read++
+			}
+		}
+		if delivered != c.delivered || read != c.read {
+			t.Errorf("message %q: delivered to %d, read by %d; want %d, %d", c.text, delivered, read, c.delivered, c.read)
+		}
+	}
 }
 
 func checkTwiceIsANoOp(t *testing.T, db *store.DB) {
