@@ -35,7 +35,7 @@ func (m *Model) command(c common.Command) tea.Cmd {
 	case "quit":
 		return tea.Quit
 	case "help":
-		m.st.showHelp = true
+		m.st.showHelp, m.st.helpTop = true, 0
 		return nil
 	case "msg":
 		return m.startDirect(arg(0), arg(1))

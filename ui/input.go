@@ -13,9 +13,16 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(k, keys.Quit) {
 		return tea.Quit
 	}
-	if s.showHelp && (k.String() == "esc" || key.Matches(k, keys.Help)) {
-		s.showHelp = false
-		return nil
+	if s.showHelp {
+		switch {
+		case key.Matches(k, keys.CloseHelp, keys.Help):
+			s.showHelp = false
+			return nil
+		case key.Matches(k, keys.HelpScroll):
+			page := max(1, m.st.geo.paneH-2)
+			m.scrollHelp(map[string]int{"up": -1, "down": 1, "pgup": -page, "pgdown": page}[k.String()])
+			return nil
+		}
 	}
 	if s.dirOpen {
 		_, cmd := m.dir.Update(k)
@@ -30,7 +37,7 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, keys.CloseThread) && m.closable():
 		return m.closePanel()
 	case key.Matches(k, keys.Help):
-		s.showHelp = !s.showHelp
+		s.showHelp, s.helpTop = true, 0
 		return nil
 	case key.Matches(k, keys.NextFocus):
 		return m.cycleFocus(1)
@@ -199,6 +206,9 @@ func (m *Model) handleWheel(msg tea.MouseWheelMsg) tea.Cmd {
 	}
 	switch {
 	case m.st.dirOpen || d == 0:
+		return nil
+	case m.st.showHelp && mouse.X >= g.mainX && mouse.X < g.mainX+g.mainW:
+		m.scrollHelp(d)
 		return nil
 	case mouse.X < g.listW && mouse.Y < g.bodyY+g.bodyH:
 		m.list.Scroll(d)

@@ -8,6 +8,8 @@ type KeyMap struct {
 	Quit, NextFocus, PrevFocus, Help, NewChat, Members, Inspector, Compose key.Binding
 	// CloseThread closes the thread view or the message info.
 	CloseThread key.Binding
+	// HelpScroll and CloseHelp work while the help page is open.
+	HelpScroll, CloseHelp key.Binding
 }
 
 // DefaultKeyMap returns the root's bindings.
@@ -23,6 +25,8 @@ func DefaultKeyMap() KeyMap {
 		Compose:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "write")),
 
 		CloseThread: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close")),
+		HelpScroll:  key.NewBinding(key.WithKeys("up", "down", "pgup", "pgdown"), key.WithHelp("↑/↓/pgup/pgdn", "scroll")),
+		CloseHelp:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close help")),
 	}
 }
 
@@ -50,6 +54,6 @@ func (k KeyMap) composing() KeyMap {
 		Quit: k.Quit, NextFocus: k.NextFocus, PrevFocus: k.PrevFocus,
 		Help: letterFree(k.Help), NewChat: letterFree(k.NewChat), Members: letterFree(k.Members),
 		Inspector: letterFree(k.Inspector), Compose: key.NewBinding(key.WithDisabled()),
-		CloseThread: k.CloseThread,
+		CloseThread: k.CloseThread, HelpScroll: k.HelpScroll, CloseHelp: k.CloseHelp,
 	}
 }

@@ -6,8 +6,6 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
-
-	"cometterm/ui/composer"
 )
 
 // geometry is where the parts were laid out, for mouse routing.
@@ -180,20 +178,6 @@ func (m Model) footer() string {
 	return " " + m.help.View(m.helpKeys())
 }
 
-// helpPage lists every key and every slash command.
-func (m Model) helpPage(w, h int) string {
-	t := m.c.Theme
-	full := *m.help
-	full.ShowAll = true
-	full.SetWidth(w - 2)
-	lines := []string{" " + t.Title.Render("Keys"), " " + strings.ReplaceAll(full.View(m.helpKeys()), "\n", "\n "), "", " " + t.Title.Render("Commands")}
-	for _, c := range composer.Commands {
-		lines = append(lines, " "+t.Bold.Render(c.Usage())+"  "+t.Dim.Render(c.Help))
-	}
-	lines = append(lines, "", " "+t.Dim.Render("esc or ? closes this page"))
-	return strings.Join(block(w, h, strings.Join(lines, "\n")), "\n")
-}
-
 // helpKeys is what the footer shows: the focused part's keys first.
 type helpKeys struct {
 	part   [][]key.Binding
@@ -213,6 +197,8 @@ func (m Model) helpKeys() helpKeys {
 		global = global[1:] // tab completes
 	}
 	switch {
+	case m.st.showHelp:
+		return helpKeys{short: []key.Binding{k.HelpScroll, k.CloseHelp}, global: []key.Binding{k.Quit}}
 	case m.st.dirOpen:
 		return helpKeys{short: m.dir.ShortHelp(), part: m.dir.FullHelp(), global: []key.Binding{k.Quit}}
 	case m.st.focus == focusList:

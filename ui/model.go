@@ -70,6 +70,7 @@ type state struct {
 	threadOpen, infoOpen    bool
 	listLoaded              bool
 	usersAsked              bool // the user directory for completion
+	helpTop                 int  // the help page's scroll position
 	// graphemes: the terminal measures text by grapheme cluster (it
 	// answered the mode 2027 query), as Bubble Tea's renderer then does.
 	graphemes bool
