@@ -130,6 +130,7 @@ func TestRun(t *testing.T) {
 	l := startLive(t, 10*time.Millisecond)
 	t.Run("answers a direct message", l.answersADirectMessage)
 	t.Run("answers in a group once", l.answersInAGroupOnce)
+	t.Run("answers in a thread", l.answersInAThread)
 	t.Run("lives on its own", l.livesOnItsOwn)
 	t.Run("a wrong auth key stops it", l.wrongAuthKey)
 }
@@ -229,6 +230,26 @@ func (l *live) answersInAGroupOnce(t *testing.T) {
 	if greetings != 1 {
 		t.Errorf("%d greetings back, want 1", greetings)
 	}
+}
+
+func (l *live) answersInAThread(t *testing.T) {
+	ctx := context.Background()
+	ms, err := l.me.Messages(ctx, chat.MessageQuery{ConversationID: chat.GroupConversationID(Avengers), SearchKey: "Briefing at eleven", Limit: 10})
+	if err != nil || len(ms) == 0 {
+		t.Fatalf("find the briefing: %d messages, %v", len(ms), err)
+	}
+	parent := ms[0].ID
+	if _, err := l.me.SendText(ctx, Avengers, chat.ReceiverGroup, "thanks for organising this", client.InThread(parent)); err != nil {
+		t.Fatalf("send: %v", err)
+	}
+	l.await(t, 10*time.Second, map[string]func(chat.Event) bool{
+		"thanks back in the thread": func(ev chat.Event) bool {
+			mr, ok := ev.(chat.MessageReceived)
+			m := mr.Message
+			return ok && m.Sender != IronMan && m.ParentID == parent &&
+				isLine(stripMention(m.Data.Text), replies[m.Sender][thanks], "Tony")
+		},
+	})
 }
 
 func stripMention(text string) string { return strings.TrimPrefix(text, "<@uid:"+IronMan+"> ") }
