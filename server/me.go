@@ -67,7 +67,10 @@ func (s *Server) me(c *call) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	return ok(wire.Me{User: s.withStatus(u), JWT: jwt, Settings: s.settingsFor(c)}), nil
+	// The user at the other end of this call is active right now, whether
+	// or not their socket is up yet.
+	u.Status = chat.StatusOnline
+	return ok(wire.Me{User: u, JWT: jwt, Settings: s.settingsFor(c)}), nil
 }
 
 // settingsFor names the host and port the request came in on, so that

@@ -127,6 +127,9 @@ func TestMeUpdateAndAccess(t *testing.T) {
 	if me.Name != "Alice Liddell" || me.Role != chat.DefaultRole {
 		t.Fatalf("update my details: %+v", me.User)
 	}
+	if me.Status != chat.StatusOnline {
+		t.Fatalf("the user logging in is shown as %q", me.Status)
+	}
 	wantCode(t, e.as(tok, "PUT", "/me", map[string]any{"name": strings.Repeat("n", 101)}), chat.ErrBadRequest)
 	wantCode(t, e.as(tok, "PUT", "/me", map[string]any{"appInfo": "x"}), chat.ErrBadRequest)
 	if u, _ := e.db.User(e.ctx(), "alice", false); u.Name != "Alice Liddell" {
