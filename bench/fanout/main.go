@@ -20,6 +20,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"time"
 )
 
@@ -33,6 +34,7 @@ type config struct {
 	timeout                         time.Duration
 	verbose                         bool
 	inProcess                       bool
+	cpuProfile                      string
 }
 
 func main() {
@@ -51,6 +53,7 @@ func main() {
 	flag.DurationVar(&c.timeout, "timeout", 5*time.Minute, "give up after this long")
 	flag.BoolVar(&c.verbose, "v", false, "log progress")
 	flag.BoolVar(&c.inProcess, "inprocess", false, "assemble the server inside this process (development only)")
+	flag.StringVar(&c.cpuProfile, "cpuprofile", "", "write this process's CPU profile here (with -inprocess it covers the server too)")
 	flag.Parse()
 
 	level := slog.LevelWarn
@@ -63,8 +66,22 @@ func main() {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 
+	if c.cpuProfile != "" {
+		f, err := os.Create(c.cpuProfile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "fanout:", err)
+			os.Exit(1)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(os.Stderr, "fanout:", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	if err := run(ctx, c, log); err != nil {
 		fmt.Fprintln(os.Stderr, "fanout:", err)
+		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }

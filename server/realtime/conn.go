@@ -103,19 +103,12 @@ func (c *conn) isKilled() bool {
 func (c *conn) writeLoop() {
 	defer close(c.writerDone)
 	for {
-		// A kill wins over queued frames: a slow consumer is cut now.
-		select {
-		case <-c.killed:
-			c.closeSocket()
-			return
-		default:
-		}
 		select {
 		case <-c.killed:
 			c.closeSocket()
 			return
 		case frame := <-c.q:
-			if err := c.write(frame); err != nil {
+			if err := c.writeBatch(frame); err != nil {
 				c.hub.log.Debug("websocket write failed", "conn", c.name(), "err", err)
 				c.kill(websocket.StatusGoingAway, "write failed")
 			}
@@ -123,10 +116,33 @@ func (c *conn) writeLoop() {
 	}
 }
 
-func (c *conn) write(frame []byte) error {
-	ctx, cancel := context.WithTimeout(c.ctx, c.hub.opts.WriteTimeout)
+// maxBatch bounds how many queued frames share one write deadline.
+const maxBatch = 64
+
+// writeBatch writes first and then whatever else is already queued, up to
+// maxBatch frames, under one deadline: one timer per batch rather than per
+// frame. A kill stops the batch at once.
+func (c *conn) writeBatch(first []byte) error {
+	// Not derived from c.ctx: a hard cut cancels the reads, which closes
+	// the socket and fails this write just as well.
+	ctx, cancel := context.WithTimeout(context.Background(), c.hub.opts.WriteTimeout)
 	defer cancel()
-	return c.ws.Write(ctx, websocket.MessageText, frame)
+	if err := c.ws.Write(ctx, websocket.MessageText, first); err != nil {
+		return err
+	}
+	for range maxBatch - 1 {
+		select {
+		case <-c.killed:
+			return nil
+		case frame := <-c.q:
+			if err := c.ws.Write(ctx, websocket.MessageText, frame); err != nil {
+				return err
+			}
+		default:
+			return nil
+		}
+	}
+	return nil
 }
 
 // closeSocket sends the close frame with the kill reason. A peer that does

@@ -43,7 +43,7 @@ func (h *Hub) deliver(uids []string, frame []byte, skip *conn) {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	for _, uid := range uids {
-		for c := range h.users[uid] {
+		for _, c := range h.users[uid] {
 			if c != skip {
 				c.send(frame)
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -24,8 +25,8 @@ type Hub struct {
 
 	mu     sync.RWMutex
 	closed bool
-	conns  map[*conn]struct{}            // every live socket
-	users  map[string]map[*conn]struct{} // authenticated sockets by uid
+	conns  map[*conn]struct{} // every live socket
+	users  map[string][]*conn // authenticated sockets by uid (slices: fan-out iterates them)
 	// listening counts authenticated sockets with a presence subscription:
 	// with none, presence changes cost nothing.
 	listening int
@@ -47,7 +48,7 @@ func New(dir Directory, opts Options) *Hub {
 		ctx:    ctx,
 		cancel: cancel,
 		conns:  make(map[*conn]struct{}),
-		users:  make(map[string]map[*conn]struct{}),
+		users:  make(map[string][]*conn),
 	}
 }
 
@@ -118,7 +119,7 @@ func (h *Hub) CloseUser(uid, reason string) {
 	reason = clip(reason, maxReason)
 	h.mu.RLock()
 	defer h.mu.RUnlock()
-	for c := range h.users[uid] {
+	for _, c := range h.users[uid] {
 		c.kill(websocket.StatusPolicyViolation, reason)
 	}
 }
@@ -172,13 +173,8 @@ func (h *Hub) register(c *conn, reply []byte) bool {
 		h.mu.Unlock()
 		return false
 	}
-	set := h.users[c.uid]
-	if set == nil {
-		set = make(map[*conn]struct{})
-		h.users[c.uid] = set
-	}
-	first := len(set) == 0
-	set[c] = struct{}{}
+	first := len(h.users[c.uid]) == 0
+	h.users[c.uid] = append(h.users[c.uid], c)
 	if c.sub.mode != "" {
 		h.listening++
 	}
@@ -199,15 +195,17 @@ func (h *Hub) unregister(c *conn) {
 	h.mu.Lock()
 	delete(h.conns, c)
 	last := false
-	if set, ok := h.users[c.uid]; ok {
-		if _, mine := set[c]; mine {
-			delete(set, c)
+	if set := h.users[c.uid]; len(set) > 0 {
+		if i := slices.Index(set, c); i >= 0 {
+			set = slices.Delete(set, i, i+1)
 			if c.sub.mode != "" {
 				h.listening--
 			}
 			if len(set) == 0 {
 				delete(h.users, c.uid)
 				last = true
+			} else {
+				h.users[c.uid] = set
 			}
 		}
 	}

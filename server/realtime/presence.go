@@ -86,7 +86,7 @@ func (h *Hub) subscribers(uid, role string) presenceTargets {
 		if other == uid {
 			continue
 		}
-		for s := range set {
+		for _, s := range set {
 			switch s.sub.mode {
 			case wire.SubscribeAllUsers:
 			case wire.SubscribeRoles:
