@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"image/color"
 	"io"
@@ -18,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/vt"
 	gossh "golang.org/x/crypto/ssh"
 
@@ -143,7 +145,9 @@ type sshTerm struct {
 
 type termOpts struct {
 	w, h int
-	bg   color.Color // the terminal's background; black when nil
+	bg   color.Color       // the terminal's background; black when nil
+	term string            // TERM; xterm-256color when empty
+	env  map[string]string // sent before the PTY request
 }
 
 // openTerm opens a session on c with a PTY of the given size and a shell.
@@ -223,7 +227,16 @@ func openTerm(t *testing.T, c *gossh.Client, o termOpts) *sshTerm {
 		}
 	}()
 
-	if err := sess.RequestPty("xterm-256color", o.h, o.w, gossh.TerminalModes{}); err != nil {
+	for k, v := range o.env {
+		if err := sess.Setenv(k, v); err != nil {
+			st.close()
+			t.Fatalf("setenv %s: %v", k, err)
+		}
+	}
+	if o.term == "" {
+		o.term = "xterm-256color"
+	}
+	if err := sess.RequestPty(o.term, o.h, o.w, gossh.TerminalModes{}); err != nil {
 		st.close()
 		t.Fatal(err)
 	}
@@ -280,6 +293,44 @@ func (st *sshTerm) screen() []string {
 		rows[y] = strings.TrimRight(b.String(), " ")
 	}
 	return rows
+}
+
+// fgOf is the foreground colour of the first cell of text on the screen,
+// or nil if the text is not there.
+func (st *sshTerm) fgOf(text string) color.Color {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	want := []rune(text)
+	w, h := st.emu.Width(), st.emu.Height()
+	for y := range h {
+		for x := 0; x+len(want) <= w; x++ {
+			match := true
+			for i, r := range want {
+				c := st.emu.CellAt(x+i, y)
+				if c == nil || c.Content != string(r) {
+					match = false
+					break
+				}
+			}
+			if match {
+				return st.emu.CellAt(x, y).Style.Fg
+			}
+		}
+	}
+	return nil
+}
+
+// kindOf names how a colour was sent: 24-bit, 256-colour or 16-colour.
+func kindOf(c color.Color) string {
+	switch c.(type) {
+	case color.RGBA:
+		return "rgb"
+	case ansi.IndexedColor:
+		return "indexed"
+	case ansi.BasicColor:
+		return "basic"
+	}
+	return fmt.Sprintf("%T", c)
 }
 
 // waitScreen waits until ok accepts the screen, failing with the last
@@ -586,4 +637,184 @@ func TestSSHChatWithWebSocketClient(t *testing.T) {
 			t.Fatalf("bob's screen shows a direct message between alice and carol: %q", r)
 		}
 	}
+}
+
+// TestSSHKeysAndRefusals: the first key binds a UID; another key for it is
+// refused; a session without a PTY and an invalid user name are told why;
+// without --ssh-open there is no keyless way in.
+func TestSSHKeysAndRefusals(t *testing.T) {
+	f := newChatFixture(t)
+	key := newSSHKey(t)
+
+	c, err := sshDial(f.addr, "alice", gossh.PublicKeys(key))
+	if err != nil {
+		t.Fatalf("first login binds the key: %v", err)
+	}
+	st := openTerm(t, c, termOpts{w: 100, h: 30})
+	st.waitText("Alice (alice)")
+	st.close()
+
+	if c, err := sshDial(f.addr, "alice", gossh.PublicKeys(newSSHKey(t))); err == nil {
+		c.Close()
+		t.Fatal("a second key for a bound uid was let in")
+	} else if !strings.Contains(err.Error(), "unable to authenticate") {
+		t.Fatalf("second key: unexpected error %v", err)
+	}
+	c, err = sshDial(f.addr, "alice", gossh.PublicKeys(key))
+	if err != nil {
+		t.Fatalf("the bound key no longer logs in: %v", err)
+	}
+	c.Close()
+
+	noQuestions := gossh.KeyboardInteractive(func(string, string, []string, []bool) ([]string, error) { return nil, nil })
+	if c, err := sshDial(f.addr, "bob", noQuestions); err == nil {
+		c.Close()
+		t.Fatal("keyless login allowed without --ssh-open")
+	}
+
+	// No PTY: the session says so and exits with status 1.
+	c, err = sshDial(f.addr, "bob", gossh.PublicKeys(newSSHKey(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	sess, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Separate buffers: two copiers reading into one bytes.Buffer race.
+	var stdout, stderr bytes.Buffer
+	sess.Stdout, sess.Stderr = &stdout, &stderr
+	if err := sess.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	waited := make(chan error, 1)
+	go func() { waited <- sess.Wait() }()
+	select {
+	case err := <-waited:
+		var exit *gossh.ExitError
+		if !errors.As(err, &exit) || exit.ExitStatus() != 1 {
+			t.Fatalf("session without a PTY ended with %v, want exit status 1", err)
+		}
+	case <-time.After(15 * time.Second):
+		c.Close()
+		<-waited
+		t.Fatal("session without a PTY did not end")
+	}
+	if out := stdout.String() + stderr.String(); !strings.Contains(out, "PTY") {
+		t.Fatalf("session without a PTY printed %q", out)
+	}
+
+	// An invalid user name: a clear message, then the session ends.
+	c2, err := sshDial(f.addr, "not.valid", gossh.PublicKeys(newSSHKey(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := openTerm(t, c2, termOpts{w: 100, h: 30})
+	bad.waitText(`"not.valid" is not a valid user id`)
+	select {
+	case <-bad.ended:
+	case <-time.After(15 * time.Second):
+		t.Fatal("the session of an invalid user name stayed open")
+	}
+	if code, _ := f.p.api(t, "GET", "/v3/users/not.valid", "", nil); code == 200 {
+		t.Fatal("a user was created for an invalid name")
+	}
+}
+
+// TestSSHResizeRelaysTheScreen: a window change re-lays out the TUI: the
+// footer moves to the new last row, the status bar and composer span the
+// new width, and a narrow window folds the list away.
+func TestSSHResizeRelaysTheScreen(t *testing.T) {
+	f := newChatFixture(t)
+	f.send(t, "crew", chat.ReceiverGroup, "welcome aboard "+f.nonce)
+	st := f.ssh(t, "alice")
+	st.open("Crew")
+
+	// layout finds the footer row and the composer's bottom border.
+	layout := func(rows []string) (footer int, border string, ok bool) {
+		footer = -1
+		for i, r := range rows {
+			if strings.Contains(r, "enter send") {
+				footer = i
+			}
+			if strings.Contains(r, "╰") {
+				border = r
+			}
+		}
+		return footer, border, footer >= 0 && border != ""
+	}
+	check := func(w, h int, folded bool) {
+		t.Helper()
+		st.waitScreen(fmt.Sprintf("the layout at %dx%d", w, h), 15*time.Second, func(rows []string) bool {
+			footer, border, ok := layout(rows)
+			if !ok || footer != h-1 || len(rows) != h {
+				return false
+			}
+			// The composer's right corner sits in the last column; the
+			// status bar reaches it too.
+			if !strings.HasSuffix(border, "╯") || ansiWidth(border) != w || ansiWidth(rows[0]) < w-2 {
+				return false
+			}
+			return strings.Contains(border, "│") != folded
+		})
+	}
+	check(100, 30, false)
+	st.resize(130, 40)
+	check(130, 40, false)
+	st.resize(56, 20)
+	check(56, 20, true)
+	rows := st.screen()
+	if !strings.Contains(strings.Join(rows, "\n"), "welcome aboard "+f.nonce) {
+		t.Fatalf("the message is gone after the resize:\n%s", strings.Join(rows, "\n"))
+	}
+}
+
+// ansiWidth is the width in cells of a screen row.
+func ansiWidth(s string) int { return ansi.StringWidth(s) }
+
+// TestSSHColourAndBackgroundPerSession: each session gets its own colour
+// profile (from its TERM and COLORTERM) and its own theme (from the
+// background its terminal reports), side by side on one server.
+func TestSSHColourAndBackgroundPerSession(t *testing.T) {
+	f := newChatFixture(t)
+	f.send(t, "crew", chat.ReceiverGroup, "welcome aboard "+f.nonce)
+
+	type session struct {
+		name      string
+		uid       string
+		term      string
+		env       map[string]string
+		bg        color.Color
+		colorKind string
+	}
+	sessions := []session{
+		{name: "dark truecolor", uid: "alice", term: "xterm-256color", env: map[string]string{"COLORTERM": "truecolor"}, bg: color.Black, colorKind: "rgb"},
+		{name: "light truecolor", uid: "bob", term: "xterm-256color", env: map[string]string{"COLORTERM": "truecolor"}, bg: color.White, colorKind: "rgb"},
+		{name: "dark 256", uid: "dave", term: "xterm-256color", bg: color.Black, colorKind: "indexed"},
+	}
+	for _, s := range sessions {
+		c, err := sshDial(f.addr, s.uid, gossh.PublicKeys(newSSHKey(t)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		st := openTerm(t, c, termOpts{w: 100, h: 30, bg: s.bg, term: s.term, env: s.env})
+		st.waitText("connected")
+		// The status bar's title is drawn in the theme's accent: light on
+		// a dark terminal, dark on a light one, once the terminal has
+		// answered the background query.
+		darkBg := luminance(s.bg) < 0.5
+		var fg color.Color
+		st.waitScreen(s.name+": a title that stands out from the background", 15*time.Second, func(rows []string) bool {
+			fg = st.fgOf("cometterm")
+			return fg != nil && kindOf(fg) == s.colorKind && (luminance(fg) > 0.5) == darkBg
+		})
+		t.Logf("%s: title colour %v (%s, luminance %.2f)", s.name, fg, kindOf(fg), luminance(fg))
+	}
+}
+
+// luminance is a colour's relative luminance, 0 (black) to 1 (white).
+func luminance(c color.Color) float64 {
+	r, g, b, _ := c.RGBA()
+	return (0.2126*float64(r) + 0.7152*float64(g) + 0.0722*float64(b)) / 0xffff
 }
