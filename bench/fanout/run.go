@@ -89,8 +89,8 @@ func run(ctx context.Context, c config, log *slog.Logger) error {
 	fmt.Printf("  raw ceiling  %d pre-encoded ~%d-byte frames, each written to every socket (same clients, same window): %.0f frames/s (%v)\n",
 		m, len(sample), ceiling.rate, ceiling.elapsed.Round(time.Millisecond))
 	fmt.Printf("  ratio        %.2f\n", sat.rate/ceiling.rate)
-	fmt.Printf("  paced        %.0f msg/s (%.0f frames/s) for %v: send→receive p50 %v, p99 %v, max %v (%d samples); POST p50 %v\n",
-		c.pacedRate, c.pacedRate*float64(n), c.pacedFor, pct(lat, 50), pct(lat, 99), pct(lat, 100), len(lat), pct(posts, 50))
+	fmt.Printf("  paced        %.0f msg/s (%.0f frames/s) for %v: send→receive p50 %v, p99 %v, max %v (%d samples); POST p50 %v, p99 %v\n",
+		c.pacedRate, c.pacedRate*float64(n), c.pacedFor, pct(lat, 50), pct(lat, 99), pct(lat, 100), len(lat), pct(posts, 50), pct(posts, 99))
 	return nil
 }
 

@@ -31,6 +31,8 @@ type Hub struct {
 	// with none, presence changes cost nothing.
 	listening int
 
+	out *outbox
+
 	// presenceMu orders online/offline transitions and their fan-out, so
 	// a subscriber never sees "offline" overtake the "online" before it.
 	presenceMu sync.Mutex
@@ -41,7 +43,7 @@ type Hub struct {
 func New(dir Directory, opts Options) *Hub {
 	opts = opts.withDefaults()
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Hub{
+	h := &Hub{
 		dir:    dir,
 		opts:   opts,
 		log:    opts.Logger.With("component", "realtime"),
@@ -49,7 +51,10 @@ func New(dir Directory, opts Options) *Hub {
 		cancel: cancel,
 		conns:  make(map[*conn]struct{}),
 		users:  make(map[string][]*conn),
+		out:    newOutbox(),
 	}
+	go h.out.run(func(f fanout) { h.deliver(f.uids, f.frame, nil) })
+	return h
 }
 
 // ServeHTTP upgrades the request and serves the socket until it closes.
@@ -138,6 +143,7 @@ func (h *Hub) Close() error {
 		all = append(all, c)
 	}
 	h.mu.Unlock()
+	h.out.close() // outside mu: a delivery in progress needs it
 
 	for _, c := range all {
 		c.kill(websocket.StatusGoingAway, "server shutting down")

@@ -26,7 +26,7 @@ func (h *Hub) PublishMessage(m chat.Message, originDevice string, alsoTo ...stri
 		h.log.Error("realtime: publish message", "id", m.ID, "err", err)
 		return
 	}
-	h.deliver(uids, frame, nil)
+	h.out.put(fanout{uids: uids, frame: frame})
 }
 
 // PublishReaction fans out a reaction added to or removed from m, to the
@@ -52,7 +52,7 @@ func (h *Hub) PublishReaction(r chat.Reaction, m chat.Message, added bool, origi
 		h.log.Error("realtime: publish reaction", "id", m.ID, "err", err)
 		return
 	}
-	h.deliver(uids, frame, nil)
+	h.out.put(fanout{uids: uids, frame: frame})
 }
 
 // recipients resolves who sees m now. Group membership is read at publish
