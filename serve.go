@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 // down gracefully.
 func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Writer) error {
 	s := cfg.Serve
+	defer startPprof(os.Getenv("COMETTERM_PPROF"), log)()
 	n, err := startNode(ctx, nodeSpec{
 		DataDir: cfg.DataDir, HTTPAddr: s.HTTP,
 		AppID: s.AppID, AuthKey: s.AuthKey, RESTKey: s.RESTAPIKey,
