@@ -28,6 +28,7 @@ type config struct {
 	server, appID, authKey, restKey string
 	binary                          string
 	clients, messages, window       int
+	rounds                          int
 	posters                         int
 	pacedRate                       float64
 	pacedFor                        time.Duration
@@ -48,6 +49,7 @@ func main() {
 	flag.IntVar(&c.messages, "messages", 1000, "messages posted in the saturation phase")
 	flag.IntVar(&c.window, "window", 64, "messages in flight at saturation (keep below the server's send queue)")
 	flag.IntVar(&c.posters, "posters", 4, "concurrent REST requests at saturation")
+	flag.IntVar(&c.rounds, "rounds", 3, "saturation rounds, server and raw alternating; medians are reported")
 	flag.Float64Var(&c.pacedRate, "rate", 10, "messages per second in the paced phase")
 	flag.DurationVar(&c.pacedFor, "paced", 20*time.Second, "length of the paced phase")
 	flag.DurationVar(&c.timeout, "timeout", 5*time.Minute, "give up after this long")

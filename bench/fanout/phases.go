@@ -14,10 +14,10 @@ import (
 // The window stays below the server's per-socket queue, so the figure is
 // throughput, not the slow-consumer cut. send delivers message seq of p
 // (a REST post, or the raw broadcaster).
-func (b *bench) saturate(ctx context.Context, send func(ctx context.Context, p *phase, seq int) error) (throughput, error) {
+func (b *bench) saturate(ctx context.Context, f *fleet, send func(ctx context.Context, p *phase, seq int) error) (throughput, error) {
 	m := b.c.messages
-	p := newPhase(m, len(b.clients), false)
-	b.cur.Store(p)
+	p := newPhase(m, len(f.clients), false)
+	f.cur.Store(p)
 	slots := make(chan struct{}, b.c.window)
 	seqs := make(chan int)
 	ctx, cancel := context.WithCancel(ctx)
@@ -41,7 +41,7 @@ func (b *bench) saturate(ctx context.Context, send func(ctx context.Context, p *
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		awaitErr = b.awaitEach(ctx, p, m, func() { <-slots })
+		awaitErr = f.await(ctx, p, m, func() { <-slots })
 	}()
 feed:
 	for seq := range m {
@@ -68,35 +68,15 @@ feed:
 	if awaitErr != nil {
 		return throughput{}, fmt.Errorf("saturation: %w", awaitErr)
 	}
-	return throughput{rate: float64(m) * float64(len(b.clients)) / elapsed.Seconds(), elapsed: elapsed}, nil
-}
-
-// awaitEach is await calling each() per completed message.
-func (b *bench) awaitEach(ctx context.Context, p *phase, n int, each func()) error {
-	tick := time.NewTicker(time.Second)
-	defer tick.Stop()
-	for got := 0; got < n; {
-		select {
-		case <-p.complete:
-			got++
-			each()
-		case <-tick.C:
-			if err := b.lost(); err != nil {
-				return err
-			}
-		case <-ctx.Done():
-			return fmt.Errorf("%d of %d messages reached every client: %w", got, n, ctx.Err())
-		}
-	}
-	return nil
+	return throughput{rate: float64(m) * float64(len(f.clients)) / elapsed.Seconds(), elapsed: elapsed}, nil
 }
 
 // paced sends at c.pacedRate for c.pacedFor and returns every client's
 // send→receive latency, and the POST round trips.
-func (b *bench) paced(ctx context.Context) (lat, posts []time.Duration, err error) {
+func (b *bench) paced(ctx context.Context, f *fleet) (lat, posts []time.Duration, err error) {
 	n := int(b.c.pacedRate * b.c.pacedFor.Seconds())
-	p := newPhase(n, len(b.clients), true)
-	b.cur.Store(p)
+	p := newPhase(n, len(f.clients), true)
+	f.cur.Store(p)
 	every := time.Duration(float64(time.Second) / b.c.pacedRate)
 	tick := time.NewTicker(every)
 	defer tick.Stop()
@@ -131,39 +111,10 @@ func (b *bench) paced(ctx context.Context) (lat, posts []time.Duration, err erro
 		return nil, nil, fmt.Errorf("paced: %w", err)
 	default:
 	}
-	if err := b.await(ctx, p, n); err != nil {
+	if err := f.await(ctx, p, n, func() {}); err != nil {
 		return nil, nil, fmt.Errorf("paced: %w", err)
 	}
-	for _, cl := range b.clients {
-		lat = append(lat, cl.latencies()...)
-	}
-	return lat, posts, nil
-}
-
-// rawCeiling reconnects the same client machinery to an in-process raw
-// broadcaster and measures frames/s the same way as the server: the same
-// messages (the server's frame with each seq), the same window.
-func (b *bench) rawCeiling(ctx context.Context, sample []byte) (throughput, error) {
-	frames, err := framesLike(sample, b.c.messages)
-	if err != nil {
-		return throughput{}, err
-	}
-	rs, err := startRaw(frames)
-	if err != nil {
-		return throughput{}, err
-	}
-	defer rs.Close()
-	b.cur.Store(nil)
-	if err := b.connect(ctx, rs.url); err != nil {
-		return throughput{}, err
-	}
-	defer b.closeClients()
-	rs.start()
-	return b.saturate(ctx, func(_ context.Context, p *phase, seq int) error {
-		p.markSent(seq)
-		rs.send(seq)
-		return nil
-	})
+	return f.latencies(), posts, nil
 }
 
 // framesLike makes n copies of a server frame whose text is "b:<k>", the

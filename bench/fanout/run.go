@@ -5,33 +5,33 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 )
-
-const guid = "fanout"
 
 // bench is the state shared by the phases of one run.
 type bench struct {
 	c       config
 	log     *slog.Logger
 	api     *rest
-	wsURL   string
 	sender  string // the sender's auth token
 	groupID string
-	cur     atomic.Pointer[phase]
-	clients []*client
 	uids    []string
 	jwts    []string
 }
 
+type throughput struct {
+	rate    float64
+	elapsed time.Duration
+}
+
 func run(ctx context.Context, c config, log *slog.Logger) error {
-	if c.clients < 1 || c.messages < 1 || c.window < 1 || c.posters < 1 || c.pacedRate <= 0 {
-		return errors.New("clients, messages, window, posters and rate must be positive")
+	if c.clients < 1 || c.messages < 1 || c.window < 1 || c.posters < 1 || c.rounds < 1 || c.pacedRate <= 0 {
+		return errors.New("clients, messages, window, posters, rounds and rate must be positive")
 	}
-	if err := raiseFileLimit(uint64(3*c.clients + 256)); err != nil {
+	// Both fleets and the raw broadcaster's side are open at once.
+	if err := raiseFileLimit(uint64(4*c.clients + 256)); err != nil {
 		return err
 	}
 	base, where := c.server, "server at "+c.server
@@ -51,52 +51,88 @@ func run(ctx context.Context, c config, log *slog.Logger) error {
 		defer ch.Close()
 		base, where = url, fmt.Sprintf("child process pid %d (%s)", ch.cmd.Process.Pid, url)
 	}
-	b := &bench{c: c, log: log, api: newREST(base, c.appID, 64),
-		wsURL: "ws" + strings.TrimPrefix(strings.TrimSuffix(base, "/"), "http") + "/"}
-	defer b.closeClients()
-
+	b := &bench{c: c, log: log, api: newREST(base, c.appID, 64)}
 	if err := b.setup(ctx); err != nil {
 		return err
 	}
-	if err := b.connect(ctx, b.wsURL); err != nil {
-		return err
-	}
-	stopPings := b.keepAlive()
-	defer stopPings()
-	sample, err := b.warmUp(ctx)
+
+	srv, err := b.connectFleet(ctx, "ws"+strings.TrimPrefix(strings.TrimSuffix(base, "/"), "http")+"/")
 	if err != nil {
 		return err
 	}
-	sat, err := b.saturate(ctx, b.post)
+	defer srv.close()
+	sample, err := b.warmUp(ctx, srv)
 	if err != nil {
 		return err
 	}
-	lat, posts, err := b.paced(ctx)
+	frames, err := framesLike(sample, c.messages)
 	if err != nil {
 		return err
 	}
-	stopPings()
-	b.closeClients()
-	ceiling, err := b.rawCeiling(ctx, sample)
+	rs, err := startRaw(frames)
+	if err != nil {
+		return err
+	}
+	defer rs.Close()
+	raw, err := b.connectFleet(ctx, rs.url)
+	if err != nil {
+		return err
+	}
+	defer raw.close()
+	rs.start()
+
+	// Alternate the two so that a change in machine load hits both.
+	var sats, raws []throughput
+	for r := range c.rounds {
+		sat, err := b.saturate(ctx, srv, b.post)
+		if err != nil {
+			return fmt.Errorf("round %d, server: %w", r+1, err)
+		}
+		ceil, err := b.saturate(ctx, raw, func(_ context.Context, p *phase, seq int) error {
+			p.markSent(seq)
+			rs.send(seq)
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("round %d, raw: %w", r+1, err)
+		}
+		b.log.Info("round", "n", r+1, "server", int(sat.rate), "raw", int(ceil.rate))
+		sats, raws = append(sats, sat), append(raws, ceil)
+	}
+	raw.close()
+	lat, posts, err := b.paced(ctx, srv)
 	if err != nil {
 		return err
 	}
 
 	n, m := c.clients, c.messages
-	fmt.Printf("fan-out: %d WebSocket clients in one group, server: %s\n", n, where)
-	fmt.Printf("  saturation   %d messages × %d clients (window %d, %d posters): %.0f frames/s (%v)\n",
-		m, n, c.window, c.posters, sat.rate, sat.elapsed.Round(time.Millisecond))
-	fmt.Printf("  raw ceiling  %d pre-encoded ~%d-byte frames, each written to every socket (same clients, same window): %.0f frames/s (%v)\n",
-		m, len(sample), ceiling.rate, ceiling.elapsed.Round(time.Millisecond))
-	fmt.Printf("  ratio        %.2f\n", sat.rate/ceiling.rate)
+	sat, ceil := median(sats), median(raws)
+	fmt.Printf("fan-out: %d WebSocket clients in one group; server: %s\n", n, where)
+	fmt.Printf("  saturation   %d messages × %d clients through POST /v3.0/messages (window %d, %d posters): %.0f frames/s (median of %d rounds: %s)\n",
+		m, n, c.window, c.posters, sat, c.rounds, rates(sats))
+	fmt.Printf("  raw ceiling  the same %d frames (~%d bytes) pre-encoded, each written to every socket, same client machinery and window: %.0f frames/s (%s)\n",
+		m, len(sample), ceil, rates(raws))
+	fmt.Printf("  ratio        %.2f\n", sat/ceil)
 	fmt.Printf("  paced        %.0f msg/s (%.0f frames/s) for %v: send→receive p50 %v, p99 %v, max %v (%d samples); POST p50 %v, p99 %v\n",
 		c.pacedRate, c.pacedRate*float64(n), c.pacedFor, pct(lat, 50), pct(lat, 99), pct(lat, 100), len(lat), pct(posts, 50), pct(posts, 99))
 	return nil
 }
 
-type throughput struct {
-	rate    float64
-	elapsed time.Duration
+func median(ts []throughput) float64 {
+	r := make([]float64, len(ts))
+	for i, t := range ts {
+		r[i] = t.rate
+	}
+	slices.Sort(r)
+	return r[len(r)/2]
+}
+
+func rates(ts []throughput) string {
+	s := make([]string, len(ts))
+	for i, t := range ts {
+		s[i] = fmt.Sprintf("%.0f", t.rate)
+	}
+	return strings.Join(s, ", ")
 }
 
 // setup creates the sender, the N users and the group, adds everyone
@@ -124,12 +160,12 @@ func (b *bench) setup(ctx context.Context) error {
 	}); err != nil {
 		return err
 	}
-	g := guid + "-" + stamp
-	if err := b.api.createGroup(ctx, restKey, g, sender); err != nil {
+	b.groupID = "fanout-" + stamp
+	if err := b.api.createGroup(ctx, restKey, b.groupID, sender); err != nil {
 		return err
 	}
 	for i := 0; i < len(b.uids); i += 25 {
-		if err := b.api.addMembers(ctx, restKey, g, b.uids[i:min(i+25, len(b.uids))]); err != nil {
+		if err := b.api.addMembers(ctx, restKey, b.groupID, b.uids[i:min(i+25, len(b.uids))]); err != nil {
 			return err
 		}
 	}
@@ -141,64 +177,8 @@ func (b *bench) setup(ctx context.Context) error {
 	}); err != nil {
 		return err
 	}
-	b.groupID = g
-	b.log.Info("setup done", "users", len(b.uids), "group", g, "took", time.Since(start))
+	b.log.Info("setup done", "users", len(b.uids), "group", b.groupID, "took", time.Since(start))
 	return nil
-}
-
-// connect opens and authenticates one socket per user at wsURL.
-func (b *bench) connect(ctx context.Context, wsURL string) error {
-	b.clients = make([]*client, len(b.uids))
-	start := time.Now()
-	err := parallel(ctx, 32, len(b.uids), func(i int) error {
-		cl, err := dialClient(ctx, wsURL, b.c.appID, b.uids[i], "dev-"+b.uids[i], b.jwts[i], &b.cur)
-		b.clients[i] = cl
-		return err
-	})
-	b.log.Info("sockets open", "url", wsURL, "clients", len(b.clients), "took", time.Since(start))
-	return err
-}
-
-// keepAlive pings every socket every 15s, as the SDK does, so that the
-// server's idle timeout leaves them alone. The returned func stops it and
-// may be called more than once.
-func (b *bench) keepAlive() func() {
-	clients := b.clients
-	stop := make(chan struct{})
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		tick := time.NewTicker(15 * time.Second)
-		defer tick.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-tick.C:
-			}
-			for _, cl := range clients {
-				cl.ping()
-			}
-		}
-	}()
-	var once sync.Once
-	return func() {
-		once.Do(func() {
-			close(stop)
-			<-done
-		})
-	}
-}
-
-func (b *bench) closeClients() {
-	var wg sync.WaitGroup
-	for _, cl := range b.clients {
-		if cl != nil {
-			wg.Go(cl.close)
-		}
-	}
-	wg.Wait()
-	b.clients = nil
 }
 
 // post sends message seq of phase p through the REST API.
@@ -207,49 +187,21 @@ func (b *bench) post(ctx context.Context, p *phase, seq int) error {
 	return b.api.send(ctx, b.sender, "bench-sender", b.groupID, fmt.Sprintf("b:%d", seq))
 }
 
-// await waits for n completions of p, failing early if a client is cut.
-func (b *bench) await(ctx context.Context, p *phase, n int) error {
-	return b.awaitEach(ctx, p, n, func() {})
-}
-
-// lost reports clients whose socket ended.
-func (b *bench) lost() error {
-	n, first := 0, error(nil)
-	for _, cl := range b.clients {
-		if err := cl.closedEarly(); err != nil {
-			n++
-			first = cmpOr(first, err)
-		}
-	}
-	if n > 0 {
-		return fmt.Errorf("%d clients lost their socket (first: %v)", n, first)
-	}
-	return nil
-}
-
-func cmpOr(a, b error) error {
-	if a != nil {
-		return a
-	}
-	return b
-}
-
 // warmUp sends a few messages, waits for them everywhere and returns one
-// frame as the server sent it (the raw broadcaster repeats it).
-func (b *bench) warmUp(ctx context.Context) ([]byte, error) {
+// frame exactly as the server sent it, for the raw broadcaster.
+func (b *bench) warmUp(ctx context.Context, f *fleet) ([]byte, error) {
 	const n = 5
-	p := newPhase(n, len(b.clients), false)
-	b.cur.Store(p)
+	p := newPhase(n, len(f.clients), false)
+	f.cur.Store(p)
 	for seq := range n {
 		if err := b.post(ctx, p, seq); err != nil {
 			return nil, err
 		}
 	}
-	if err := b.await(ctx, p, n); err != nil {
+	if err := f.await(ctx, p, n, func() {}); err != nil {
 		return nil, fmt.Errorf("warm-up: %w", err)
 	}
-	// A frame exactly as the server sent it, for the raw broadcaster.
-	frame := b.clients[0].sample.Load()
+	frame := f.clients[0].sample.Load()
 	if frame == nil {
 		return nil, errors.New("warm-up: no message frame seen")
 	}
