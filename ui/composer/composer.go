@@ -179,7 +179,14 @@ func (m *Model) SetMentionables(us []chat.User) { m.mentionables = us }
 
 // SetDirectory sets every user of the app, for the uid arguments of
 // commands that reach beyond the open conversation (/msg, /add, /block).
-func (m *Model) SetDirectory(us []chat.User) { m.directory = us }
+// A command argument being typed gets its completion list refreshed, as
+// the directory may arrive while the command is being typed.
+func (m *Model) SetDirectory(us []chat.User) {
+	m.directory = us
+	if v := m.ta.Value(); m.popup != popupNone || (strings.HasPrefix(v, "/") && strings.Contains(v, " ")) {
+		m.refreshPopup()
+	}
+}
 
 // SetError shows an inline error under the input (the server refused).
 func (m *Model) SetError(s string) { m.errText = s }

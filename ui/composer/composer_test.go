@@ -397,3 +397,15 @@ func TestUserArgumentsCompleteFromTheDirectory(t *testing.T) {
 		t.Fatalf("/kick candidates:\n%s", v)
 	}
 }
+
+func TestDirectoryArrivingWhileTypingOpensCompletion(t *testing.T) {
+	m, _ := newComposer(t)
+	typeText(m, "/msg fu")
+	if m.PopupOpen() {
+		t.Fatal("a completion list with nothing to offer")
+	}
+	m.SetDirectory([]chat.User{{UID: "fury", Name: "Nick Fury"}})
+	if !m.PopupOpen() || !strings.Contains(view(m), "Nick Fury") {
+		t.Fatalf("the directory arrived but the completion did not show it:\n%s", view(m))
+	}
+}

@@ -177,6 +177,10 @@ func keepMarks(msg, old *chat.Message) {
 	}
 }
 
+// countReply adds a live reply to its parent's count. A reply whose event
+// is applied after a page that already counted it is counted twice: the
+// server's count carries no sequence number to tell which replies it
+// includes.
 func (m *Model) countReply(reply chat.Message) {
 	e := m.st.get(reply.ParentID)
 	if e == nil || m.replies[reply.ID] {
