@@ -5,7 +5,8 @@
 // workspace, then starts `cometterm --data DIR --no-demo --ssh off` N
 // times under a real pseudo-terminal, reads the terminal output until the
 // text (ANSI stripped) shows a known conversation, and stops the process.
-// It prints min, p50, p90 and max.
+// It prints min, p50, p90 and max of the time to the first frame (the
+// status bar) and to the first frame with conversations.
 //
 //	go run ./bench/startup
 //	go run ./bench/startup -bin tmp/cometterm -n 50
@@ -82,23 +83,30 @@ func run(c config) error {
 	if _, err := once(c, env); err != nil {
 		return fmt.Errorf("warm-up run: %w", err)
 	}
-	times := make([]time.Duration, 0, c.runs)
+	frames := make([]time.Duration, 0, c.runs)
+	convs := make([]time.Duration, 0, c.runs)
 	for i := range c.runs {
 		d, err := once(c, env)
 		if err != nil {
 			return fmt.Errorf("run %d: %w", i+1, err)
 		}
 		if c.verbose {
-			fmt.Printf("run %2d  %v\n", i+1, d.Round(100*time.Microsecond))
+			fmt.Printf("run %2d  first frame %v  conversations %v\n", i+1,
+				d.frame.Round(100*time.Microsecond), d.convs.Round(100*time.Microsecond))
 		}
-		times = append(times, d)
+		frames, convs = append(frames, d.frame), append(convs, d.convs)
 	}
+	fmt.Printf("startup of %s, %d runs, %dx%d, warm data dir\n", c.bin, c.runs, c.cols, c.rows)
+	summary("first frame", frames)
+	summary(fmt.Sprintf("first frame with %q", c.want), convs)
+	return nil
+}
+
+func summary(what string, times []time.Duration) {
 	slices.Sort(times)
 	ms := func(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond)) }
-	fmt.Printf("startup to first frame with %q, %d runs, %dx%d, warm data dir\n", c.want, c.runs, c.cols, c.rows)
-	fmt.Printf("min %s  p50 %s  p90 %s  max %s\n",
+	fmt.Printf("%-34s min %s  p50 %s  p90 %s  max %s\n", what+":",
 		ms(times[0]), ms(quantile(times, 0.50)), ms(quantile(times, 0.90)), ms(times[len(times)-1]))
-	return nil
 }
 
 // quantile is the nearest-rank quantile of sorted durations.
@@ -121,9 +129,14 @@ func cleanEnv(configHome string) []string {
 	return append(env, "XDG_CONFIG_HOME="+configHome, "TERM=xterm-256color")
 }
 
-// once starts the binary under a pty and returns the time until its output
-// shows c.want; the process is stopped before it returns.
-func once(c config, env []string) (time.Duration, error) {
+// marks are the times from process start to the first frame and to the
+// first frame with conversations.
+type marks struct{ frame, convs time.Duration }
+
+// once starts the binary under a pty and returns the times until its
+// output shows a frame and c.want; the process is stopped before it
+// returns.
+func once(c config, env []string) (marks, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
 	defer cancel()
 	cmd := exec.Command(c.bin, "--data", c.data, "--no-demo", "--ssh", "off")
@@ -131,13 +144,13 @@ func once(c config, env []string) (time.Duration, error) {
 	start := time.Now()
 	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: uint16(c.cols), Rows: uint16(c.rows)})
 	if err != nil {
-		return 0, fmt.Errorf("start under a pty: %w", err)
+		return marks{}, fmt.Errorf("start under a pty: %w", err)
 	}
-	seen := make(chan time.Duration, 1)
+	seen := make(chan marks, 1)
 	readDone := make(chan error, 1)
 	go func() { readDone <- watch(tty, c.want, start, seen) }()
 
-	var d time.Duration
+	var d marks
 	select {
 	case d = <-seen:
 	case err = <-readDone:
@@ -154,17 +167,24 @@ func once(c config, env []string) (time.Duration, error) {
 }
 
 // watch reads the terminal until it ends, reporting once when the text
-// (escape sequences removed) first contains want.
-func watch(r io.Reader, want string, start time.Time, seen chan<- time.Duration) error {
+// (escape sequences removed) first shows the status bar's "cometterm",
+// the first frame, and once when it first contains want.
+func watch(r io.Reader, want string, start time.Time, seen chan<- marks) error {
 	var raw bytes.Buffer
 	buf := make([]byte, 32<<10)
+	var mk marks
 	reported := false
 	for {
 		n, err := r.Read(buf)
 		if n > 0 && !reported {
 			raw.Write(buf[:n])
-			if strings.Contains(ansi.Strip(raw.String()), want) {
-				seen <- time.Since(start)
+			text := ansi.Strip(raw.String())
+			if mk.frame == 0 && strings.Contains(text, "cometterm") {
+				mk.frame = time.Since(start)
+			}
+			if strings.Contains(text, want) {
+				mk.convs = time.Since(start)
+				seen <- mk
 				reported = true
 			}
 		}
