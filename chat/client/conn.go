@@ -165,7 +165,6 @@ func (c *Client) runSocket(ctx context.Context, r *runner) (authed bool, err err
 		wg.Wait()
 	}()
 
-	c.statusEvent(ctx.Done(), chat.ConnectionChanged{Status: chat.ConnConnected})
 	stop := ctx.Done()
 	if err := c.catchUp(ctx, stop); err != nil {
 		return false, classify(err)
@@ -173,6 +172,9 @@ func (c *Client) runSocket(ctx context.Context, r *runner) (authed bool, err err
 	for _, raw := range early {
 		c.handleFrame(stop, raw)
 	}
+	// Connected means live: what was missed has been handed out already,
+	// so everything after this event is a live frame.
+	c.statusEvent(ctx.Done(), chat.ConnectionChanged{Status: chat.ConnConnected})
 	r.readyOnce.Do(func() { close(r.ready) })
 
 	refresh := time.NewTimer(c.untilRefresh())
