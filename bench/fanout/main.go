@@ -52,7 +52,7 @@ func main() {
 	flag.IntVar(&c.rounds, "rounds", 3, "saturation rounds, server and raw alternating; medians are reported")
 	flag.Float64Var(&c.pacedRate, "rate", 10, "messages per second in the paced phase")
 	flag.DurationVar(&c.pacedFor, "paced", 20*time.Second, "length of the paced phase")
-	flag.DurationVar(&c.timeout, "timeout", 5*time.Minute, "give up after this long")
+	flag.DurationVar(&c.timeout, "timeout", 15*time.Minute, "give up after this long")
 	flag.BoolVar(&c.verbose, "v", false, "log progress")
 	flag.BoolVar(&c.inProcess, "inprocess", false, "assemble the server inside this process (development only)")
 	flag.StringVar(&c.cpuProfile, "cpuprofile", "", "write this process's CPU profile here (with -inprocess it covers the server too)")

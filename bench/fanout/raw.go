@@ -61,7 +61,12 @@ func (rs *rawServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ws.CloseNow()
 		return
 	}
-	<-ws.CloseRead(context.Background()).Done()
+	// Keepalives are read and dropped; the handler ends with the socket.
+	for {
+		if _, _, err := ws.Read(context.Background()); err != nil {
+			return
+		}
+	}
 }
 
 // start runs one writer per connection.
