@@ -99,10 +99,6 @@ type (
 	noopMsg struct{}
 )
 
-func (m *Model) ctx() (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.Background(), m.opts.RequestTimeout)
-}
-
 // waitEvent is the transport pump: it takes one event off the client's
 // channel; Update re-arms it after each.
 func (m *Model) waitEvent() tea.Cmd {

@@ -76,12 +76,6 @@ func (m *Model) closeConversation() tea.Cmd {
 	return tea.Batch(cmd, m.setFocus(focusComposer))
 }
 
-// receiverOf is the open conversation's receiver (uid or guid).
-func (m *Model) receiverOf() (string, chat.ReceiverType) {
-	t, _ := m.composer.Target()
-	return t.Receiver, t.ReceiverType
-}
-
 // openGroup is the guid of the open group, or "".
 func (m *Model) openGroup() string {
 	if g := m.st.openConv.WithGroup; g != nil {

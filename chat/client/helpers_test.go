@@ -162,16 +162,3 @@ func connected(t *testing.T, r *recorder) {
 	first(t, r, func(e chat.ConnectionChanged) bool { return e.Status == chat.ConnConnected })
 }
 
-// connectedTimes waits until the client has connected n times.
-func connectedTimes(t *testing.T, r *recorder, n int) {
-	t.Helper()
-	r.waitFor(t, fmt.Sprintf("%d connections", n), func(evs []chat.Event) bool {
-		k := 0
-		for _, e := range all[chat.ConnectionChanged](evs) {
-			if e.Status == chat.ConnConnected {
-				k++
-			}
-		}
-		return k >= n
-	})
-}
