@@ -161,4 +161,3 @@ func connected(t *testing.T, r *recorder) {
 	t.Helper()
 	first(t, r, func(e chat.ConnectionChanged) bool { return e.Status == chat.ConnConnected })
 }
-
