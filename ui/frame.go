@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"cometterm/ui/common"
+
 	"github.com/charmbracelet/x/ansi"
 )
 
@@ -20,7 +22,7 @@ func block(w, h int, parts ...string) []string {
 			if len(out) == h {
 				return out
 			}
-			out = append(out, fitWidth(line, w))
+			out = append(out, common.FitLine(line, w, ""))
 		}
 	}
 	pad := strings.Repeat(" ", w)
@@ -28,17 +30,6 @@ func block(w, h int, parts ...string) []string {
 		out = append(out, pad)
 	}
 	return out
-}
-
-func fitWidth(s string, w int) string {
-	lw := ansi.StringWidth(s)
-	switch {
-	case lw > w:
-		return ansi.Truncate(s, w, "")
-	case lw < w:
-		return s + strings.Repeat(" ", w-lw)
-	}
-	return s
 }
 
 // Terminals without grapheme clustering (mode 2027; tmux 3.3a is one)

@@ -3,6 +3,8 @@ package ui
 import (
 	"strings"
 
+	"cometterm/ui/common"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
@@ -145,7 +147,7 @@ func (m Model) render() string {
 	t := m.c.Theme
 	sep := t.Border.Render("│")
 	var b strings.Builder
-	b.WriteString(fitWidth(m.status.View(), s.width))
+	b.WriteString(common.FitLine(m.status.View(), s.width, ""))
 	for i, line := range main {
 		b.WriteByte('\n')
 		if list != nil {

@@ -3,8 +3,7 @@ package composer
 import (
 	"strings"
 
-	"charm.land/lipgloss/v2"
-	"github.com/charmbracelet/x/ansi"
+	"cometterm/ui/common"
 )
 
 // Height is how many lines View draws: the popup, a status line when
@@ -47,10 +46,10 @@ func (m *Model) View() string {
 		if detail != "" {
 			line += "  " + ds.Render(detail)
 		}
-		lines = append(lines, fitLine(line, m.width))
+		lines = append(lines, common.FitLine(line, m.width, "…"))
 	}
 	if s := m.statusLine(); s != "" {
-		lines = append(lines, fitLine(s, m.width))
+		lines = append(lines, common.FitLine(s, m.width, "…"))
 	}
 	f := m.frames[0]
 	if m.ta.Focused() {
@@ -59,16 +58,8 @@ func (m *Model) View() string {
 	lines = append(lines, f.top)
 	inner := max(0, m.width-4)
 	for line := range strings.SplitSeq(m.ta.View(), "\n") {
-		lines = append(lines, f.left+fitLine(line, inner)+f.right)
+		lines = append(lines, f.left+common.FitLine(line, inner, "…")+f.right)
 	}
 	lines = append(lines, f.bottom)
 	return strings.Join(lines, "\n")
-}
-
-func fitLine(s string, w int) string {
-	lw := lipgloss.Width(s)
-	if lw > w {
-		return ansi.Truncate(s, w, "…")
-	}
-	return s + strings.Repeat(" ", w-lw)
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"cometterm/chat"
+	"cometterm/ui/common"
 )
 
 // Glyphs of the list: presence for people, the join rule for groups.
@@ -53,7 +54,7 @@ func (m *Model) draw() string {
 		top, bottom := m.rowPair(&m.all[m.shown[i]], i == m.cursor)
 		lines = append(lines, top, bottom)
 	}
-	return fit(lines, m.width, m.height)
+	return common.FitBlock(lines, m.width, m.height, "")
 }
 
 func (m *Model) titleLine() string {
@@ -149,28 +150,4 @@ func (m *Model) receiptMark(msg *chat.Message) string {
 		return t.Receipt.Render("✓✓")
 	}
 	return t.Receipt.Render("✓")
-}
-
-// fit pads or cuts lines to exactly w×h cells.
-func fit(lines []string, w, h int) string {
-	if len(lines) > h {
-		lines = lines[:h]
-	}
-	var b strings.Builder
-	for i := 0; i < h; i++ {
-		line := ""
-		if i < len(lines) {
-			line = lines[i]
-		}
-		if lw := lipgloss.Width(line); lw > w {
-			line = ansi.Truncate(line, w, "")
-		} else {
-			line += strings.Repeat(" ", w-lw)
-		}
-		b.WriteString(line)
-		if i < h-1 {
-			b.WriteByte('\n')
-		}
-	}
-	return b.String()
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"cometterm/chat"
+	"cometterm/ui/common"
 )
 
 // View draws the directory, exactly width×height.
@@ -40,7 +41,7 @@ func (m *Model) View() string {
 	if m.joining == nil {
 		lines = append(lines, m.rows()...)
 	}
-	return fit(lines, m.width, m.height)
+	return common.FitBlock(lines, m.width, m.height, "…")
 }
 
 func (m *Model) tabs() string {
@@ -112,27 +113,4 @@ func groupMark(t chat.GroupType) string {
 		return "◆"
 	}
 	return "#"
-}
-
-func fit(lines []string, w, h int) string {
-	if len(lines) > h {
-		lines = lines[:h]
-	}
-	var b strings.Builder
-	for i := range h {
-		line := ""
-		if i < len(lines) {
-			line = lines[i]
-		}
-		if lw := lipgloss.Width(line); lw > w {
-			line = ansi.Truncate(line, w, "…")
-		} else {
-			line += strings.Repeat(" ", w-lw)
-		}
-		b.WriteString(line)
-		if i < h-1 {
-			b.WriteByte('\n')
-		}
-	}
-	return b.String()
 }

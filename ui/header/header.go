@@ -10,7 +10,6 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"cometterm/chat"
 	"cometterm/ui/common"
@@ -178,7 +177,7 @@ func (m *Model) SetSize(w, _ int) { m.width = w }
 func (m *Model) View() string {
 	t := m.c.Theme
 	if !m.open {
-		return fit(t.HeaderDim.Render(" No conversation open: pick one on the left or press n"), m.width)
+		return common.FitLine(t.HeaderDim.Render(" No conversation open: pick one on the left or press n"), m.width, "…")
 	}
 	var parts []string
 	var title string
@@ -224,7 +223,7 @@ func (m *Model) View() string {
 	right := m.hints()
 	gap := m.width - lipgloss.Width(left) - lipgloss.Width(right)
 	if right == "" || gap < 2 {
-		return fit(left, m.width)
+		return common.FitLine(left, m.width, "…")
 	}
 	return left + strings.Repeat(" ", gap) + right
 }
@@ -259,7 +258,7 @@ func (m *Model) TypingLine() string {
 	var s string
 	switch n := len(m.typers); {
 	case n == 0:
-		return fit("", m.width)
+		return common.FitLine("", m.width, "…")
 	case n == 1:
 		s = m.typers[0].name + " is typing…"
 	case n == 2:
@@ -267,7 +266,7 @@ func (m *Model) TypingLine() string {
 	default:
 		s = strconv.Itoa(n) + " people are typing…"
 	}
-	return fit(" "+m.c.Theme.Typing.Render(s), m.width)
+	return common.FitLine(" "+m.c.Theme.Typing.Render(s), m.width, "…")
 }
 
 func plural(n int, word string) string {
@@ -275,15 +274,6 @@ func plural(n int, word string) string {
 		return "1 " + word
 	}
 	return strconv.Itoa(n) + " " + word + "s"
-}
-
-// fit pads or cuts s to exactly w cells.
-func fit(s string, w int) string {
-	lw := lipgloss.Width(s)
-	if lw > w {
-		return ansi.Truncate(s, w, "…")
-	}
-	return s + strings.Repeat(" ", w-lw)
 }
 
 // ShortHelp: the header has no keys of its own.

@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"cometterm/chat"
+	"cometterm/ui/common"
 )
 
 // View draws a header with the state and filters, then the rows; the
@@ -63,7 +64,7 @@ func (m *Model) View() string {
 	}
 	lines = lines[:m.height]
 	for i := range lines {
-		lines[i] = fit(lines[i], m.width)
+		lines[i] = common.FitLine(lines[i], m.width, "…")
 	}
 	return strings.Join(lines, "\n")
 }
@@ -109,14 +110,4 @@ func spread(left, right string, width int) string {
 		return left
 	}
 	return left + strings.Repeat(" ", gap) + right
-}
-
-func fit(s string, width int) string {
-	if ansi.StringWidth(s) > width {
-		s = ansi.Truncate(s, width, "…")
-	}
-	if w := ansi.StringWidth(s); w < width {
-		s += strings.Repeat(" ", width-w)
-	}
-	return s
 }

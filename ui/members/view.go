@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"cometterm/chat"
+	"cometterm/ui/common"
 )
 
 // View draws the header, the rows (or the banned list) and a footer with
@@ -41,7 +42,7 @@ func (m *Model) View() string {
 		lines = lines[:m.height]
 	}
 	for i := range lines {
-		lines[i] = fit(lines[i], m.width)
+		lines[i] = common.FitLine(lines[i], m.width, "…")
 	}
 	return strings.Join(lines, "\n")
 }
@@ -80,7 +81,7 @@ func (m *Model) memberRows(n int) []string {
 		if i == m.cursor {
 			name = t.ItemSelected.Render(name)
 		}
-		row := bar + dot + " " + fit(name, nameW) + " " + m.scopeStyle(g.Scope).Render(fmt.Sprintf("%-11s", g.Scope))
+		row := bar + dot + " " + common.FitLine(name, nameW, "…") + " " + m.scopeStyle(g.Scope).Render(fmt.Sprintf("%-11s", g.Scope))
 		if g.UID == m.group.Owner {
 			row += " " + t.Dim.Render("(owner)")
 		}
@@ -201,18 +202,7 @@ func ago(now time.Time, at int64) string {
 func spread(left, right string, width int) string {
 	gap := width - ansi.StringWidth(left) - ansi.StringWidth(right)
 	if gap < 1 {
-		return fit(left, width)
+		return common.FitLine(left, width, "…")
 	}
 	return left + strings.Repeat(" ", gap) + right
-}
-
-// fit pads or cuts a styled line to exactly width cells.
-func fit(s string, width int) string {
-	if ansi.StringWidth(s) > width {
-		s = ansi.Truncate(s, width, "…")
-	}
-	if w := ansi.StringWidth(s); w < width {
-		s += strings.Repeat(" ", width-w)
-	}
-	return s
 }

@@ -139,7 +139,7 @@ func (r *Renderer) Render(m *chat.Message, width int, row Row) []string {
 		out = append(out, indent+ansi.Truncate(meta, width-textAt, "…"))
 	}
 	for i := range out {
-		out[i] = fit(out[i], width)
+		out[i] = common.FitLine(out[i], width, "")
 	}
 	return out
 }

@@ -159,14 +159,3 @@ func pad(s string, width int) string {
 	}
 	return s
 }
-
-// fit pads or cuts a styled line to exactly width cells.
-func fit(s string, width int) string {
-	switch w := ansi.StringWidth(s); {
-	case w < width:
-		return s + strings.Repeat(" ", width-w)
-	case w > width:
-		return pad(ansi.Truncate(s, width, ""), width)
-	}
-	return s
-}

@@ -173,7 +173,7 @@ func (m *Model) View() string {
 		title += t.HeaderDim.Render(" · " + r.Name(m.parent.Sender, m.parent.Data.Entities.Sender) + " · " +
 			messages.DayLabel(m.parent.SentAt, m.c.Now(), m.c.Loc))
 	}
-	lines := []string{fit(" "+title, m.width)}
+	lines := []string{common.FitLine(" "+title, m.width, "…")}
 	lines = append(lines, m.parentLines()...)
 	n := max(m.parent.ReplyCount, m.replies.Len())
 	label := " " + strconv.Itoa(n) + " replies "
@@ -181,7 +181,7 @@ func (m *Model) View() string {
 		label = " 1 reply "
 	}
 	side := max(0, m.width-ansi.StringWidth(label)-2)
-	lines = append(lines, fit(t.Divider.Render("──"+label+strings.Repeat("─", side)), m.width))
+	lines = append(lines, common.FitLine(t.Divider.Render("──"+label+strings.Repeat("─", side)), m.width, "…"))
 	if len(lines) > m.height {
 		lines = lines[:m.height]
 	}
@@ -190,14 +190,6 @@ func (m *Model) View() string {
 		out += "\n" + rv
 	}
 	return out
-}
-
-func fit(s string, width int) string {
-	s = ansi.Truncate(s, width, "…")
-	if w := ansi.StringWidth(s); w < width {
-		s += strings.Repeat(" ", width-w)
-	}
-	return s
 }
 
 // ShortHelp is the reply list's keys.
