@@ -46,6 +46,10 @@ type Options struct {
 	NewSession  SessionFunc
 	Logger      *slog.Logger
 	Now         func() time.Time
+	// FrameInterval is how often a session's view is recomputed and drawn
+	// at most (default DefaultFrameInterval); negative recomputes it after
+	// every update, as Bubble Tea does on its own.
+	FrameInterval time.Duration
 }
 
 // Server is a running SSH front door.
@@ -224,7 +228,11 @@ func (s *Server) teaHandler(sess ssh.Session) (tea.Model, []tea.ProgramOption) {
 		cleanup()
 	}()
 	s.log.Info("ssh session", "uid", uid, "remote", sess.RemoteAddr().String())
-	return m, nil
+	if s.opts.FrameInterval < 0 {
+		return m, nil
+	}
+	fc := newFrameCap(m, s.opts.FrameInterval, s.opts.Now)
+	return fc, []tea.ProgramOption{tea.WithFPS(int(time.Second / fc.st.interval))}
 }
 
 // ensureUser creates uid on its first SSH login, with the SSH name as the

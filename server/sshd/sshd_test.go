@@ -15,6 +15,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/vt"
 	gossh "golang.org/x/crypto/ssh"
 
 	"cometterm/store"
@@ -51,19 +52,25 @@ type fixture struct {
 
 func start(t *testing.T, open bool, max int) *fixture {
 	t.Helper()
+	return startWith(t, open, max, 0, func(ctx context.Context, uid string) (tea.Model, func(), error) {
+		return sizeModel{uid: uid}, func() {}, nil
+	})
+}
+
+func startWith(t *testing.T, open bool, max int, frame time.Duration, newSession SessionFunc) *fixture {
+	t.Helper()
 	dir := t.TempDir()
 	db, err := store.Open(filepath.Join(dir, "db.sqlite"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv, err := New(Options{
-		HostKeyPath: filepath.Join(dir, "host_ed25519"),
-		Open:        open,
-		MaxSessions: max,
-		Accounts:    db,
-		NewSession: func(ctx context.Context, uid string) (tea.Model, func(), error) {
-			return sizeModel{uid: uid}, func() {}, nil
-		},
+		HostKeyPath:   filepath.Join(dir, "host_ed25519"),
+		Open:          open,
+		MaxSessions:   max,
+		Accounts:      db,
+		FrameInterval: frame,
+		NewSession:    newSession,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -106,21 +113,29 @@ func dial(addr, user string, auth ...gossh.AuthMethod) (*gossh.Client, error) {
 	})
 }
 
-// screen collects a session's output and waits for text to appear.
+// screen collects a session's output, raw and drawn on a virtual
+// terminal (the renderer sends only what changed, so text that is redrawn
+// in place is only whole on a screen), and waits for text to appear.
 type screen struct {
 	mu  sync.Mutex
 	buf bytes.Buffer
+	emu *vt.Emulator
 	ch  chan struct{}
 }
 
-func newScreen(r io.Reader) *screen {
-	s := &screen{ch: make(chan struct{}, 1)}
+func newScreen(r io.Reader, w, h int) *screen {
+	s := &screen{ch: make(chan struct{}, 1), emu: vt.NewEmulator(w, h)}
+	// The terminal's answers to queries are not needed: drop them, so
+	// that the emulator never blocks writing one.
+	go io.Copy(io.Discard, s.emu)
 	go func() {
+		defer s.emu.InputPipe().(io.Closer).Close()
 		b := make([]byte, 4096)
 		for {
 			n, err := r.Read(b)
 			s.mu.Lock()
 			s.buf.Write(b[:n])
+			s.emu.Write(b[:n])
 			s.mu.Unlock()
 			select {
 			case s.ch <- struct{}{}:
@@ -134,20 +149,27 @@ func newScreen(r io.Reader) *screen {
 	return s
 }
 
+// resize follows a window change on the virtual terminal.
+func (s *screen) resize(w, h int) {
+	s.mu.Lock()
+	s.emu.Resize(w, h)
+	s.mu.Unlock()
+}
+
 func (s *screen) waitFor(t *testing.T, want string) {
 	t.Helper()
 	deadline := time.After(10 * time.Second)
 	for {
 		s.mu.Lock()
-		got := s.buf.String()
+		got, shown := s.buf.String(), s.emu.String()
 		s.mu.Unlock()
-		if strings.Contains(got, want) {
+		if strings.Contains(got, want) || strings.Contains(shown, want) {
 			return
 		}
 		select {
 		case <-s.ch:
 		case <-deadline:
-			t.Fatalf("timed out waiting for %q; screen so far: %q", want, got)
+			t.Fatalf("timed out waiting for %q; screen so far: %q (output %q)", want, shown, got)
 		}
 	}
 }
@@ -172,7 +194,7 @@ func openPTY(t *testing.T, c *gossh.Client, w, h int) (*gossh.Session, *screen) 
 	if err := sess.Shell(); err != nil {
 		t.Fatal(err)
 	}
-	return sess, newScreen(io.MultiReader(out, errOut))
+	return sess, newScreen(io.MultiReader(out, errOut), w, h)
 }
 
 func TestKeyBoundOnFirstUseAndResize(t *testing.T) {
@@ -187,6 +209,7 @@ func TestKeyBoundOnFirstUseAndResize(t *testing.T) {
 	defer sess.Close()
 	scr.waitFor(t, "hello alice 80x24")
 
+	scr.resize(100, 30)
 	if err := sess.WindowChange(30, 100); err != nil {
 		t.Fatal(err)
 	}

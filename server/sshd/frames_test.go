@@ -1,0 +1,134 @@
+package sshd
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	gossh "golang.org/x/crypto/ssh"
+)
+
+// burstModel counts to n as fast as Bubble Tea delivers its own messages
+// (one Update each), and counts how often its View runs.
+type burstModel struct {
+	i, n  int
+	views *atomic.Int64
+}
+
+type step struct{}
+
+func next() tea.Msg { return step{} }
+
+func (m burstModel) Init() tea.Cmd { return next }
+func (m burstModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if _, ok := msg.(step); ok && m.i < m.n {
+		m.i++
+		if m.i < m.n {
+			return m, next
+		}
+	}
+	return m, nil
+}
+func (m burstModel) View() tea.View {
+	m.views.Add(1)
+	if m.i == m.n && m.n > 2 {
+		// Unlike anything drawn before, so it reaches the stream whole.
+		return tea.NewView("ALL DONE")
+	}
+	return tea.NewView(fmt.Sprintf("count %d/%d", m.i, m.n))
+}
+
+// burst runs a session whose model makes n updates in a burst and returns
+// how many views were computed by the time the last count is on screen.
+func burst(t *testing.T, frame time.Duration, n int) int64 {
+	t.Helper()
+	var views atomic.Int64
+	f := startWith(t, false, 0, frame, func(ctx context.Context, uid string) (tea.Model, func(), error) {
+		return burstModel{n: n, views: &views}, func() {}, nil
+	})
+	c, err := dial(f.addr, "fran", gossh.PublicKeys(newKey(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	sess, scr := openPTY(t, c, 80, 24)
+	defer sess.Close()
+	scr.waitFor(t, "ALL DONE")
+	return views.Load()
+}
+
+// TestViewsCappedToFrames: a burst of updates computes about one view a
+// frame, not one per update, and the last state still reaches the screen.
+func TestViewsCappedToFrames(t *testing.T) {
+	const n = 3000
+	capped := burst(t, 0, n)
+	uncapped := burst(t, -1, n)
+	t.Logf("%d updates: %d views with the frame cap, %d without", n, capped, uncapped)
+	if uncapped < n {
+		t.Fatalf("without the cap only %d views for %d updates: the burst did not exercise the cap", uncapped, n)
+	}
+	if capped > n/10 {
+		t.Fatalf("with the cap %d views for %d updates", capped, n)
+	}
+}
+
+// TestFrameCapCatchesUp: the first update is drawn at once; an update
+// inside the next frame interval is drawn when the interval ends, without
+// any further update to trigger it.
+func TestFrameCapCatchesUp(t *testing.T) {
+	var views atomic.Int64
+	clock := time.Unix(1000, 0)
+	fc := newFrameCap(burstModel{n: 2, views: &views}, 50*time.Millisecond, func() time.Time { return clock })
+	if got := fc.View().Content; got != "count 0/2" {
+		t.Fatalf("first view %q", got)
+	}
+	m, _ := fc.Update(step{})
+	fc = m.(frameCap)
+	if got := fc.View().Content; got != "count 1/2" {
+		t.Fatalf("the first update was not drawn at once: %q", got)
+	}
+	m, cmd := fc.Update(step{})
+	fc = m.(frameCap)
+	if got := fc.View().Content; got != "count 1/2" {
+		t.Fatalf("a view inside the frame interval was recomputed: %q", got)
+	}
+	// The update's command carries the refresh; feed it back as Bubble
+	// Tea would once the interval is over.
+	clock = clock.Add(50 * time.Millisecond)
+	refresh := findRefresh(t, cmd)
+	m, _ = fc.Update(refresh)
+	fc = m.(frameCap)
+	if got := fc.View().Content; got != "count 2/2" {
+		t.Fatalf("after the refresh the view is %q", got)
+	}
+	if views.Load() != 3 {
+		t.Fatalf("%d views computed, want 3", views.Load())
+	}
+}
+
+// findRefresh runs cmd (and the commands of a batch) until it yields the
+// frame cap's refresh message; the model's own step command is skipped.
+func findRefresh(t *testing.T, cmd tea.Cmd) tea.Msg {
+	t.Helper()
+	if cmd == nil {
+		t.Fatal("no command: the stale view was never scheduled for a refresh")
+	}
+	switch msg := cmd().(type) {
+	case refreshMsg:
+		return msg
+	case tea.BatchMsg:
+		for _, c := range msg {
+			if c == nil {
+				continue
+			}
+			if r, ok := c().(refreshMsg); ok {
+				return r
+			}
+		}
+	}
+	t.Fatal("no refresh scheduled")
+	return nil
+}
