@@ -31,6 +31,10 @@ type conn struct {
 	writerDone chan struct{}
 	idle       *time.Timer
 
+	// writingSince is the hub clock when the write in progress began, 0
+	// when the writer is not writing.
+	writingSince atomic.Int64
+
 	// label names the socket in logs from any goroutine ("uid/device"
 	// once authenticated).
 	label atomic.Pointer[string]
@@ -116,18 +120,16 @@ func (c *conn) writeLoop() {
 	}
 }
 
-// maxBatch bounds how many queued frames share one write deadline.
+// maxBatch bounds how many queued frames one wake-up of the writer takes.
 const maxBatch = 64
 
 // writeBatch writes first and then whatever else is already queued, up to
-// maxBatch frames, under one deadline: one timer per batch rather than per
-// frame. A kill stops the batch at once.
+// maxBatch frames; a kill stops it at once. The writes carry no context
+// deadline (coder/websocket would arm and disarm a timer for each frame);
+// the hub's watchdog cuts a socket whose write takes longer than
+// WriteTimeout instead.
 func (c *conn) writeBatch(first []byte) error {
-	// Not derived from c.ctx: a hard cut cancels the reads, which closes
-	// the socket and fails this write just as well.
-	ctx, cancel := context.WithTimeout(context.Background(), c.hub.opts.WriteTimeout)
-	defer cancel()
-	if err := c.ws.Write(ctx, websocket.MessageText, first); err != nil {
+	if err := c.write(first); err != nil {
 		return err
 	}
 	for range maxBatch - 1 {
@@ -135,7 +137,7 @@ func (c *conn) writeBatch(first []byte) error {
 		case <-c.killed:
 			return nil
 		case frame := <-c.q:
-			if err := c.ws.Write(ctx, websocket.MessageText, frame); err != nil {
+			if err := c.write(frame); err != nil {
 				return err
 			}
 		default:
@@ -143,6 +145,20 @@ func (c *conn) writeBatch(first []byte) error {
 		}
 	}
 	return nil
+}
+
+func (c *conn) write(frame []byte) error {
+	c.writingSince.Store(c.hub.clock())
+	err := c.ws.Write(context.Background(), websocket.MessageText, frame)
+	c.writingSince.Store(0)
+	return err
+}
+
+// stuck reports whether a write has been in progress for longer than
+// limit (clock units), for the watchdog.
+func (c *conn) stuck(now, limit int64) bool {
+	since := c.writingSince.Load()
+	return since != 0 && now-since > limit
 }
 
 // closeSocket sends the close frame with the kill reason. A peer that does

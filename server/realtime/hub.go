@@ -33,6 +33,10 @@ type Hub struct {
 
 	out *outbox
 
+	start        time.Time     // origin of clock
+	stopWatchdog chan struct{} // closed by Close
+	watchdogDone chan struct{}
+
 	// presenceMu orders online/offline transitions and their fan-out, so
 	// a subscriber never sees "offline" overtake the "online" before it.
 	presenceMu sync.Mutex
@@ -52,8 +56,13 @@ func New(dir Directory, opts Options) *Hub {
 		conns:  make(map[*conn]struct{}),
 		users:  make(map[string][]*conn),
 		out:    newOutbox(),
+
+		start:        time.Now(),
+		stopWatchdog: make(chan struct{}),
+		watchdogDone: make(chan struct{}),
 	}
 	go h.out.run(func(f fanout) { h.deliver(f.uids, f.frame, nil) })
+	go h.watchdog()
 	return h
 }
 
@@ -144,6 +153,8 @@ func (h *Hub) Close() error {
 	}
 	h.mu.Unlock()
 	h.out.close() // outside mu: a delivery in progress needs it
+	close(h.stopWatchdog)
+	<-h.watchdogDone
 
 	for _, c := range all {
 		c.kill(websocket.StatusGoingAway, "server shutting down")

@@ -79,3 +79,32 @@ func TestSlowConsumerIsCutOthersKeepReceiving(t *testing.T) {
 		}
 	}
 }
+
+func TestStuckWriteIsCutByTheWatchdog(t *testing.T) {
+	e := newEnv(t, func(o *Options) {
+		o.SendQueue = 100000 // the queue never fills: only the write deadline can act
+		o.WriteTimeout = 300 * time.Millisecond
+	})
+	e.user("alice", "default")
+	e.user("stuck", "default")
+	stuck := e.dialBuffered(4096)
+	auth := fmt.Sprintf(`{"appId":%q,"type":"auth","sender":"stuck","body":{"auth":%q,"deviceId":"s1"}}`, testApp, e.jwt("stuck"))
+	if err := stuck.Write(e.ctx(), websocket.MessageText, []byte(auth)); err != nil {
+		t.Fatal(err)
+	}
+	e.waitDevices("stuck", 1)
+
+	big := strings.Repeat("y", 60<<10)
+	deadline := time.Now().Add(waitFor)
+	for i := 1; e.hub.devices("stuck") > 0; i++ {
+		if time.Now().After(deadline) {
+			t.Fatal("the stuck socket was never cut")
+		}
+		e.hub.PublishMessage(chat.Message{ID: chat.ID(i), Sender: "alice", Receiver: "stuck", ReceiverType: chat.ReceiverUser,
+			Category: chat.CategoryMessage, Type: chat.TypeText, Data: chat.MessageData{Text: big}}, "a1")
+		if i%64 == 0 {
+			time.Sleep(20 * time.Millisecond) // pacing the publisher, not synchronisation
+		}
+	}
+	e.waitLog(`reason="write timeout"`)
+}
