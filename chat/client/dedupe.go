@@ -18,12 +18,14 @@ type seenKey struct {
 	muid string
 }
 
+// newSeenSet grows its maps and ring as messages arrive: sized for the
+// limit up front, it cost every client about half a megabyte, which adds
+// up on a server holding one client per SSH session.
 func newSeenSet(limit int) *seenSet {
 	return &seenSet{
 		limit: limit,
-		ids:   make(map[chat.ID]struct{}, limit),
-		muids: make(map[string]struct{}, limit),
-		order: make([]seenKey, 0, limit),
+		ids:   map[chat.ID]struct{}{},
+		muids: map[string]struct{}{},
 	}
 }
 
