@@ -18,8 +18,9 @@ type conn struct {
 	hub *Hub
 	ws  *websocket.Conn
 
-	// ctx is cancelled to cut the socket hard: a Read or Write in progress
-	// under it closes the TCP connection at once.
+	// ctx is cancelled to cut the socket hard: the reader is nearly always
+	// in a Read under it, and cancelling that closes the TCP connection,
+	// which fails a stuck write as well.
 	ctx    context.Context
 	cancel context.CancelFunc
 
