@@ -43,6 +43,7 @@ type config struct {
 	verbose               bool
 	appID, authKey, restK string
 	serverProfile         string
+	serverHeap            string
 }
 
 func main() {
@@ -62,6 +63,7 @@ func main() {
 	flag.DurationVar(&c.timeout, "timeout", 10*time.Minute, "give up after this long")
 	flag.BoolVar(&c.verbose, "v", false, "log progress")
 	flag.StringVar(&c.serverProfile, "server-cpuprofile", "", "write the server's CPU profile of the send phase to this file (through COMETTERM_PPROF)")
+	flag.StringVar(&c.serverHeap, "server-heapprofile", "", "write the server's heap profile, taken once every session is open, to this file")
 	flag.Parse()
 	c.appID, c.authKey, c.restK = "benchapp", "bench-auth-key-0123456789", "bench-rest-api-key-0123456789"
 

@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"os"
+	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -55,8 +58,8 @@ func run(ctx context.Context, c config, log *slog.Logger) error {
 	if _, err := srv.api(ctx, "POST", "/v3/groups", "", map[string]any{"guid": groupID, "name": groupName, "type": "public", "owner": senderUID}); err != nil {
 		return err
 	}
-	for i := 0; i < len(uids); i += 100 {
-		batch := uids[i:min(i+100, len(uids))]
+	for i := 0; i < len(uids); i += 25 {
+		batch := uids[i:min(i+25, len(uids))] // the API takes at most 25 uids a call
 		if _, err := srv.api(ctx, "POST", "/v3/groups/"+groupID+"/members", "", map[string]any{"participants": batch}); err != nil {
 			return err
 		}
@@ -84,6 +87,11 @@ func run(ctx context.Context, c config, log *slog.Logger) error {
 	openTook := time.Since(openStart)
 	rssOpen, _ := srv.rssKB()
 	log.Info("sessions open", "n", len(sessions), "took", openTook, "rss_kb", rssOpen)
+	if c.serverHeap != "" {
+		if err := srv.profile(ctx, "heap?gc=1", 0, c.serverHeap); err != nil {
+			log.Warn("server heap profile", "err", err)
+		}
+	}
 
 	// Measure.
 	smp := &sampler{peakRSS: rssOpen}
@@ -96,6 +104,7 @@ func run(ctx context.Context, c config, log *slog.Logger) error {
 	for _, s := range sessions {
 		s.measuring.Store(true)
 	}
+	load0 := loadavg()
 	cpu0, _ := srv.cpuTime()
 	var ru0 syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru0)
@@ -107,7 +116,7 @@ func run(ctx context.Context, c config, log *slog.Logger) error {
 	}
 	sentAt := make([]atomic.Int64, maxTokens)
 	sendStart := time.Now()
-	sent, sendErrs, restLat := send(ctx, c, srv, sentAt, maxTokens)
+	sent, sendErrs, skipped, restLat := send(ctx, c, srv, sentAt, maxTokens)
 	sendEnd := time.Now()
 	log.Info("sending done", "sent", sent, "errors", sendErrs, "took", sendEnd.Sub(sendStart))
 
@@ -160,7 +169,7 @@ func run(ctx context.Context, c config, log *slog.Logger) error {
 		g.bytes += s.outputBytes()
 		for id := 0; id < maxTokens; id++ {
 			at := sentAt[id].Load()
-			if at <= 0 {
+			if at == 0 {
 				continue // never sent, or the post failed
 			}
 			g.expected++
@@ -178,8 +187,8 @@ func run(ctx context.Context, c config, log *slog.Logger) error {
 	fmt.Printf("SSH front door: %d sessions (%d slow), %dx%d terminals, one group\n", c.sessions, slowN, c.width, c.height)
 	fmt.Printf("  sessions opened      %d in %v (%.0f/s), RSS %s → %s\n", c.sessions, openTook.Round(time.Millisecond),
 		float64(c.sessions)/openTook.Seconds(), mb(rssStart), mb(rssOpen))
-	fmt.Printf("  posted               %d messages in %v (%.0f/s asked, %.0f/s achieved), %d failed, REST p50 %v p99 %v\n",
-		sent, sendEnd.Sub(sendStart).Round(time.Millisecond), c.rate, float64(sent)/sendEnd.Sub(sendStart).Seconds(), sendErrs,
+	fmt.Printf("  posted               %d messages in %v (%.0f/s asked, %.0f/s achieved), %d failed, %d skipped (all senders busy), REST p50 %v p99 %v\n",
+		sent, sendEnd.Sub(sendStart).Round(time.Millisecond), c.rate, float64(sent)/sendEnd.Sub(sendStart).Seconds(), sendErrs, skipped,
 		pct(restLat, 50), pct(restLat, 99))
 	for _, g := range []*group{fast, slow} {
 		if g.sessions == 0 {
@@ -203,8 +212,23 @@ func run(ctx context.Context, c config, log *slog.Logger) error {
 	slices.Sort(probes)
 	fmt.Printf("  server RSS           peak %s, end %s\n", mb(peak), mb(rssEnd))
 	fmt.Printf("  server CPU           %.2f cores over %v; this program %.2f cores\n", cpuServer.Seconds()/wall.Seconds(), wall.Round(time.Millisecond), cpuBench.Seconds()/wall.Seconds())
+	fmt.Printf("  machine load         %s at the start of the send phase, %s at its end (%d CPUs)\n", load0, loadavg(), runtime.NumCPU())
 	fmt.Printf("  REST probe           %d answered, p50 %v p99 %v max %v, %d failed\n", len(probes), pct(probes, 50), pct(probes, 99), pct(probes, 100), probeErr)
 	return nil
+}
+
+// loadavg is the 1-minute load average: other work on the machine shares
+// its cores with the server and this program.
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return "?"
+	}
+	return f[0]
 }
 
 func mb(kb int64) string { return fmt.Sprintf("%.1f MB", float64(kb)/1024) }
@@ -306,10 +330,15 @@ func openSessions(ctx context.Context, c config, srv *server, uids []string, out
 }
 
 // send posts tokens to the group at the configured rate for the
-// configured time with c.senders requests in flight at most. sentAt[i] is
-// when token i was posted, or -1 if the post failed.
-func send(ctx context.Context, c config, srv *server, sentAt []atomic.Int64, maxTokens int) (sent, failed int, lat []time.Duration) {
-	jobs := make(chan int, maxTokens)
+// configured time, with at most c.senders requests in flight. A post that
+// is due while every sender is busy is skipped (counted), so the phase
+// ends on time however slow the server is. sentAt[i] is when token i was
+// posted; it stays 0 for a skipped or failed post.
+func send(ctx context.Context, c config, srv *server, sentAt []atomic.Int64, maxTokens int) (sent, failed, skipped int, lat []time.Duration) {
+	// Requests still running 10s after the phase are abandoned.
+	rctx, cancel := context.WithTimeout(ctx, c.duration+10*time.Second)
+	defer cancel()
+	jobs := make(chan int)
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	for range c.senders {
@@ -319,14 +348,14 @@ func send(ctx context.Context, c config, srv *server, sentAt []atomic.Int64, max
 			for i := range jobs {
 				t0 := time.Now()
 				sentAt[i].Store(t0.UnixNano())
-				_, err := srv.api(ctx, "POST", "/v3/messages", senderUID, map[string]any{
+				_, err := srv.api(rctx, "POST", "/v3/messages", senderUID, map[string]any{
 					"receiver": groupID, "receiverType": "group", "category": "message", "type": "text",
 					"data": map[string]any{"text": "load " + token(i)},
 				})
 				d := time.Since(t0)
 				mu.Lock()
 				if err != nil {
-					sentAt[i].Store(-1)
+					sentAt[i].Store(0)
 					failed++
 				} else {
 					sent++
@@ -352,12 +381,16 @@ func send(ctx context.Context, c config, srv *server, sentAt []atomic.Int64, max
 		if ctx.Err() != nil {
 			break
 		}
-		jobs <- i
+		select {
+		case jobs <- i:
+		default:
+			skipped++
+		}
 	}
 	close(jobs)
 	wg.Wait()
 	slices.Sort(lat)
-	return sent, failed, lat
+	return sent, failed, skipped, lat
 }
 
 // allSeen reports whether every session has seen every posted token.

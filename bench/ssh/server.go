@@ -70,7 +70,7 @@ func startServer(ctx context.Context, c config, log *slog.Logger) (*server, erro
 	}
 	cmd.Stderr = os.Stderr
 	var pprofAddr string
-	if c.serverProfile != "" {
+	if c.serverProfile != "" || c.serverHeap != "" {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			os.RemoveAll(dataDir)
@@ -176,7 +176,12 @@ func (s *server) api(ctx context.Context, method, path, onBehalfOf string, body 
 
 // cpuProfile fetches a CPU profile of the server over d into file.
 func (s *server) cpuProfile(ctx context.Context, d time.Duration, file string) error {
-	url := fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", s.pprof, max(1, int(d.Seconds())))
+	return s.profile(ctx, fmt.Sprintf("profile?seconds=%d", max(1, int(d.Seconds()))), d, file)
+}
+
+// profile fetches /debug/pprof/<what> into file.
+func (s *server) profile(ctx context.Context, what string, d time.Duration, file string) error {
+	url := fmt.Sprintf("http://%s/debug/pprof/%s", s.pprof, what)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return err
