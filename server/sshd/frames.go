@@ -10,6 +10,10 @@ import (
 // most: 30 frames a second.
 const DefaultFrameInterval = time.Second / 30
 
+// DefaultFullRateSessions is how many busy sessions still get every frame
+// for chat events; past it their frames are spaced out in proportion.
+const DefaultFullRateSessions = 50
+
 // frameCap wraps a session's model so that its View runs at most once a
 // frame. Bubble Tea calls View after every Update, but the renderer only
 // draws the latest view at its frame rate; with hundreds of sessions each
@@ -19,30 +23,39 @@ const DefaultFrameInterval = time.Second / 30
 // Between frames View returns the view it computed last. Each Update
 // that leaves the view stale makes sure a refresh is scheduled, so the
 // screen always catches up within one interval of the last change.
+//
+// What the person at the terminal does (keys, paste, mouse, resize) is
+// drawn within the base interval. Everything else (messages, receipts,
+// presence, ticks) may wait for the load interval, which grows with the
+// number of sessions: past saturation sessions skip frames instead of
+// the server falling behind on all of them.
 type frameCap struct {
 	m  tea.Model
 	st *frameState // shared by the copies Bubble Tea's value Update makes
 }
 
 type frameState struct {
-	interval time.Duration
+	interval time.Duration        // for the person's own input
+	load     func() time.Duration // for everything else; nil: interval
 	now      func() time.Time
 
 	view    tea.View
 	drawn   time.Time // when view was computed
 	have    bool      // view holds a computed view
 	stale   bool      // an Update ran since view was computed
-	pending bool      // a refresh is scheduled
+	urgent  bool      // ... and it was the person's input
+	pending bool      // a refresh is scheduled ...
+	nextAt  time.Time // ... for then
 }
 
 // refreshMsg asks for a fresh view; st tells sessions' refreshes apart.
 type refreshMsg struct{ st *frameState }
 
-func newFrameCap(m tea.Model, interval time.Duration, now func() time.Time) frameCap {
+func newFrameCap(m tea.Model, interval time.Duration, load func() time.Duration, now func() time.Time) frameCap {
 	if interval <= 0 {
 		interval = DefaultFrameInterval
 	}
-	return frameCap{m: m, st: &frameState{interval: interval, now: now}}
+	return frameCap{m: m, st: &frameState{interval: interval, load: load, now: now}}
 }
 
 func (f frameCap) Init() tea.Cmd { return f.m.Init() }
@@ -50,45 +63,67 @@ func (f frameCap) Init() tea.Cmd { return f.m.Init() }
 func (f frameCap) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	st := f.st
 	if r, ok := msg.(refreshMsg); ok && r.st == st {
-		st.pending = false
+		if !st.now().Before(st.nextAt) {
+			st.pending = false // an earlier refresh replaced by a later one is left pending
+		}
 		return f, f.schedule()
 	}
 	m, cmd := f.m.Update(msg)
 	f.m = m
 	st.stale = true
+	switch msg.(type) {
+	case tea.KeyPressMsg, tea.PasteMsg, tea.MouseMsg, tea.WindowSizeMsg:
+		st.urgent = true
+	}
 	if sched := f.schedule(); sched != nil {
 		cmd = tea.Batch(cmd, sched)
 	}
 	return f, cmd
 }
 
+// due is how long after the last frame the stale view may be drawn.
+func (st *frameState) due() time.Duration {
+	if st.urgent || st.load == nil {
+		return st.interval
+	}
+	return max(st.interval, st.load())
+}
+
 // schedule returns a refresh for when the next frame is due, unless the
-// view is fresh or a refresh is already on its way.
+// view is fresh or a refresh is already on its way in time. The person's
+// input comes due sooner than a refresh scheduled for a chat event: then
+// a second, earlier refresh is scheduled, and the later one finds nothing
+// left to draw.
 func (f frameCap) schedule() tea.Cmd {
 	st := f.st
-	if !st.stale || st.pending {
+	if !st.stale {
 		return nil
 	}
-	wait := st.interval - st.now().Sub(st.drawn)
+	now := st.now()
+	wait := st.due() - now.Sub(st.drawn)
 	if wait <= 0 {
 		return nil // View, which runs next, draws it now
 	}
-	st.pending = true
+	at := now.Add(wait)
+	if st.pending && !st.nextAt.After(at) {
+		return nil
+	}
+	st.pending, st.nextAt = true, at
 	return tea.Tick(wait, func(time.Time) tea.Msg { return refreshMsg{st: st} })
 }
 
 func (f frameCap) View() tea.View {
 	st := f.st
 	now := st.now()
-	if st.have && (!st.stale || now.Sub(st.drawn) < st.interval) {
-		return st.view
-	}
 	if !st.have {
 		// The first view, drawn before any update, does not use up a
 		// frame: the first update (the window size) is drawn at once.
 		st.view, st.have = f.m.View(), true
 		return st.view
 	}
-	st.view, st.drawn, st.stale = f.m.View(), now, false
+	if !st.stale || now.Sub(st.drawn) < st.due() {
+		return st.view
+	}
+	st.view, st.drawn, st.stale, st.urgent = f.m.View(), now, false, false
 	return st.view
 }

@@ -81,7 +81,7 @@ func TestViewsCappedToFrames(t *testing.T) {
 func TestFrameCapCatchesUp(t *testing.T) {
 	var views atomic.Int64
 	clock := time.Unix(1000, 0)
-	fc := newFrameCap(burstModel{n: 2, views: &views}, 50*time.Millisecond, func() time.Time { return clock })
+	fc := newFrameCap(burstModel{n: 2, views: &views}, 50*time.Millisecond, nil, func() time.Time { return clock })
 	if got := fc.View().Content; got != "count 0/2" {
 		t.Fatalf("first view %q", got)
 	}
@@ -131,4 +131,61 @@ func findRefresh(t *testing.T, cmd tea.Cmd) tea.Msg {
 	}
 	t.Fatal("no refresh scheduled")
 	return nil
+}
+
+// TestFrameCapUnderLoad: chat events wait for the load interval, the
+// person's keys only for the base interval, even with a chat event's
+// refresh already scheduled for later.
+func TestFrameCapUnderLoad(t *testing.T) {
+	var views atomic.Int64
+	clock := time.Unix(1000, 0)
+	load := 200 * time.Millisecond
+	fc := newFrameCap(burstModel{n: 10, views: &views}, 50*time.Millisecond,
+		func() time.Duration { return load }, func() time.Time { return clock })
+	fc.View()
+	m, _ := fc.Update(step{}) // the first update is drawn at once
+	fc = m.(frameCap)
+	if got := fc.View().Content; got != "count 1/10" {
+		t.Fatalf("first update: %q", got)
+	}
+
+	// A chat event 60ms later waits: 60ms is past the base interval but
+	// not the load interval.
+	clock = clock.Add(60 * time.Millisecond)
+	m, late := fc.Update(step{})
+	fc = m.(frameCap)
+	if got := fc.View().Content; got != "count 1/10" {
+		t.Fatalf("a chat event was drawn before the load interval: %q", got)
+	}
+	if late == nil {
+		t.Fatal("no refresh scheduled for the chat event")
+	}
+
+	// A key press in the same frame is drawn at once: the last frame was
+	// more than the base interval ago.
+	m, _ = fc.Update(tea.KeyPressMsg{Code: 'x', Text: "x"})
+	fc = m.(frameCap)
+	if got := fc.View().Content; got != "count 2/10" {
+		t.Fatalf("a key press was not drawn within the base interval: %q", got)
+	}
+
+	// A key press right after a frame gets a refresh at the base
+	// interval, earlier than the one pending for chat events.
+	clock = clock.Add(10 * time.Millisecond)
+	m, _ = fc.Update(step{}) // a chat event: waits for the load interval
+	fc = m.(frameCap)
+	m, early := fc.Update(tea.KeyPressMsg{Code: 'y', Text: "y"})
+	fc = m.(frameCap)
+	if got := fc.View().Content; got != "count 2/10" {
+		t.Fatalf("drawn inside the base interval: %q", got)
+	}
+	if early == nil {
+		t.Fatal("the key press got no refresh of its own")
+	}
+	clock = clock.Add(50 * time.Millisecond)
+	m, _ = fc.Update(findRefresh(t, early))
+	fc = m.(frameCap)
+	if got := fc.View().Content; got != "count 3/10" {
+		t.Fatalf("the key press's refresh did not draw: %q", got)
+	}
 }

@@ -50,6 +50,12 @@ type Options struct {
 	// at most (default DefaultFrameInterval); negative recomputes it after
 	// every update, as Bubble Tea does on its own.
 	FrameInterval time.Duration
+	// FullRateSessions is how many sessions get every frame for chat
+	// events (default DefaultFullRateSessions); with n sessions open past
+	// it, those frames are spaced n/FullRateSessions intervals apart. A
+	// person's own keys are always drawn within one FrameInterval.
+	// Negative: never spaced out.
+	FullRateSessions int
 }
 
 // Server is a running SSH front door.
@@ -84,6 +90,9 @@ func New(opts Options) (*Server, error) {
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.FullRateSessions == 0 {
+		opts.FullRateSessions = DefaultFullRateSessions
 	}
 	s := &Server{opts: opts, log: opts.Logger}
 	srvOpts := []ssh.Option{
@@ -231,8 +240,26 @@ func (s *Server) teaHandler(sess ssh.Session) (tea.Model, []tea.ProgramOption) {
 	if s.opts.FrameInterval < 0 {
 		return m, nil
 	}
-	fc := newFrameCap(m, s.opts.FrameInterval, s.opts.Now)
+	var load func() time.Duration
+	if s.opts.FullRateSessions > 0 {
+		load = s.loadInterval
+	}
+	fc := newFrameCap(m, s.opts.FrameInterval, load, s.opts.Now)
 	return fc, []tea.ProgramOption{tea.WithFPS(int(time.Second / fc.st.interval))}
+}
+
+// loadInterval spaces out the frames that chat events cause once more
+// sessions are open than get every frame.
+func (s *Server) loadInterval() time.Duration {
+	base := s.opts.FrameInterval
+	if base <= 0 {
+		base = DefaultFrameInterval
+	}
+	n, full := s.active.Load(), int64(s.opts.FullRateSessions)
+	if n <= full {
+		return base
+	}
+	return base * time.Duration(n) / time.Duration(full)
 }
 
 // ensureUser creates uid on its first SSH login, with the SSH name as the
