@@ -48,7 +48,7 @@ type config struct {
 
 func main() {
 	var c config
-	flag.StringVar(&c.binary, "binary", "tmp/cometterm", "where to build the server binary (relative to the module root)")
+	flag.StringVar(&c.binary, "binary", "tmp/cometterm-sshbench", "where to build the server binary (relative to the module root)")
 	flag.IntVar(&c.sessions, "n", 200, "concurrent SSH sessions in the group")
 	flag.Float64Var(&c.rate, "rate", 100, "messages per second posted to the group (each is delivered to every session)")
 	flag.DurationVar(&c.duration, "duration", 20*time.Second, "how long to post messages")
