@@ -12,6 +12,13 @@
 //
 //	go run ./bench/ssh                       # 200 sessions, 100 msg/s for 20 s
 //	go run ./bench/ssh -overload             # past saturation, with slow readers
+//	go run ./bench/ssh -server-cpuprofile cpu.prof -server-heapprofile heap.prof
+//
+// A post that falls due while every sender still waits on the server is
+// skipped and counted, so the send phase ends on time however slow the
+// server is; "lost" counts tokens of successful posts that a session
+// never showed within the grace period (with -overload that includes
+// messages a slow session scrolled past between two of its frames).
 //
 // The server runs as a separate process (`cometterm serve --ssh-open`,
 // built into tmp/), keyless logins, users created through the REST API.
