@@ -44,7 +44,7 @@ type client struct {
 
 	mu  sync.Mutex
 	lat []time.Duration
-	// sample is the last bench message frame received, verbatim.
+	// sample is the first bench message frame received, verbatim.
 	sample atomic.Pointer[[]byte]
 }
 
@@ -78,12 +78,18 @@ func dialClient(ctx context.Context, wsURL, appID, uid, device, jwt string, cur 
 
 func (c *client) read() {
 	defer close(c.done)
+	var buf bytes.Buffer // reused: the frames are only scanned
 	for {
-		_, data, err := c.ws.Read(context.Background())
+		_, r, err := c.ws.Reader(context.Background())
+		if err == nil {
+			buf.Reset()
+			_, err = buf.ReadFrom(r)
+		}
 		if err != nil {
 			c.err = err
 			return
 		}
+		data := buf.Bytes()
 		p := c.cur.Load()
 		if p == nil {
 			continue
@@ -92,7 +98,10 @@ func (c *client) read() {
 		if !ok || seq >= len(p.got) {
 			continue
 		}
-		c.sample.Store(&data)
+		if c.sample.Load() == nil {
+			frame := bytes.Clone(data)
+			c.sample.Store(&frame)
+		}
 		if p.record {
 			if sent := p.sentAt[seq].Load(); sent > 0 {
 				c.mu.Lock()
