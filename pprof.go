@@ -6,6 +6,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"runtime"
+	"time"
 )
 
 // startPprof serves Go's profiler on addr (COMETTERM_PPROF, loopback
@@ -25,6 +27,10 @@ func startPprof(addr string, log *slog.Logger) func() {
 		log.Warn("pprof not started", "err", err)
 		return func() {}
 	}
+	// Contention too: where requests wait (locks, channels, the store's
+	// single writer) is what a saturated server needs explained.
+	runtime.SetMutexProfileFraction(10)
+	runtime.SetBlockProfileRate(int(time.Millisecond))
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)

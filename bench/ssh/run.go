@@ -138,6 +138,11 @@ func run(ctx context.Context, c config, log *slog.Logger) error {
 	stopSampling()
 	bg.Wait()
 	rssEnd, _ := srv.rssKB()
+	if c.serverBlock != "" {
+		if err := srv.profile(ctx, "block", 0, c.serverBlock); err != nil {
+			log.Warn("server block profile", "err", err)
+		}
+	}
 	if err := <-profiled; err != nil {
 		log.Warn("server profile", "err", err)
 	} else if c.serverProfile != "" {
