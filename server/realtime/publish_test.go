@@ -124,3 +124,25 @@ func TestPublishReaction(t *testing.T) {
 		t.Fatalf("removal came as %q", body.Action)
 	}
 }
+
+func TestPublishKeepsCallOrder(t *testing.T) {
+	e := newEnv(t)
+	e.user("alice", "default")
+	e.user("bob", "default")
+	e.group("g1", "alice", "bob")
+	b1 := e.connect("bob", "b1", "")
+	const n = 200 // below the default queue of 256
+	for i := 1; i <= n; i++ {
+		rt, to := chat.ReceiverGroup, "g1"
+		if i%3 == 0 {
+			rt, to = chat.ReceiverUser, "bob" // interleave both kinds of fan-out
+		}
+		e.hub.PublishMessage(chat.Message{ID: chat.ID(i), Sender: "alice", Receiver: to, ReceiverType: rt,
+			Category: chat.CategoryMessage, Type: chat.TypeText, Data: chat.MessageData{Text: "m"}}, "a1")
+	}
+	for want := chat.ID(1); want <= n; want++ {
+		if got := b1.nextType(t, wire.TypeMessage).message().ID; got != want {
+			t.Fatalf("message %d arrived where %d was due", got, want)
+		}
+	}
+}
