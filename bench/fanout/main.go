@@ -36,6 +36,7 @@ type config struct {
 	verbose                         bool
 	inProcess                       bool
 	cpuProfile                      string
+	keep                            bool
 }
 
 func main() {
@@ -54,6 +55,7 @@ func main() {
 	flag.DurationVar(&c.pacedFor, "paced", 20*time.Second, "length of the paced phase")
 	flag.DurationVar(&c.timeout, "timeout", 15*time.Minute, "give up after this long")
 	flag.BoolVar(&c.verbose, "v", false, "log progress")
+	flag.BoolVar(&c.keep, "keep", false, "keep the started server's data dir and log")
 	flag.BoolVar(&c.inProcess, "inprocess", false, "assemble the server inside this process (development only)")
 	flag.StringVar(&c.cpuProfile, "cpuprofile", "", "write this process's CPU profile here (with -inprocess it covers the server too)")
 	flag.Parse()

@@ -18,6 +18,7 @@ import (
 // child is a server process this program started.
 type child struct {
 	cmd     *exec.Cmd
+	keep    bool // leave the data dir and server.log behind
 	dataDir string
 	logFile *os.File
 	exited  chan error
@@ -61,7 +62,7 @@ func startChild(ctx context.Context, c config, log *slog.Logger) (*child, string
 		os.RemoveAll(dataDir)
 		return nil, "", fmt.Errorf("start server: %w", err)
 	}
-	ch := &child{cmd: cmd, dataDir: dataDir, logFile: logFile, exited: make(chan error, 1)}
+	ch := &child{cmd: cmd, keep: c.keep, dataDir: dataDir, logFile: logFile, exited: make(chan error, 1)}
 	go func() { ch.exited <- cmd.Wait() }()
 	url := "http://" + addr
 	if err := waitUp(ctx, url, ch.exited); err != nil {
@@ -73,7 +74,7 @@ func startChild(ctx context.Context, c config, log *slog.Logger) (*child, string
 }
 
 // Close stops the server politely (SIGINT), then hard after 15s, and
-// removes its data.
+// removes its data unless asked to keep it.
 func (ch *child) Close() {
 	_ = ch.cmd.Process.Signal(os.Interrupt)
 	select {
@@ -83,6 +84,10 @@ func (ch *child) Close() {
 		<-ch.exited
 	}
 	ch.logFile.Close()
+	if ch.keep {
+		fmt.Fprintf(os.Stderr, "server data and log kept in %s\n", ch.dataDir)
+		return
+	}
 	os.RemoveAll(ch.dataDir)
 }
 
