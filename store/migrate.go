@@ -9,7 +9,14 @@ import (
 // PRAGMA user_version. Append new steps, never edit a released one.
 var migrations = []string{
 	1: schemaV1,
+	2: receiptsByReader,
 }
+
+// receiptsByReader lets message info find a reader's first receipt at or
+// after a message: a read of a later message covers the earlier ones.
+const receiptsByReader = `
+CREATE INDEX receipts_by_reader ON receipts (uid, message_id);
+`
 
 const schemaV1 = `
 CREATE TABLE app (

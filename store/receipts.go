@@ -202,6 +202,17 @@ func (d *DB) Receipt(ctx context.Context, uid string, id chat.ID, typ chat.Recei
 	return res, err
 }
 
+// coveringMarks are a reader's delivered and read times for a message: a
+// receipt for a later message of the same conversation covers it (clients
+// acknowledge the newest message of a burst only), so the time is that of
+// the first receipt at or after it. Arguments: conversation id, message id,
+// twice; the reader is u.uid.
+const coveringMarks = `
+	coalesce((SELECT min(r.delivered_at) FROM receipts r JOIN messages x ON x.id = r.message_id
+		WHERE r.uid = u.uid AND x.conversation_id = ? AND r.message_id >= ? AND r.delivered_at > 0), 0),
+	coalesce((SELECT min(r.read_at) FROM receipts r JOIN messages x ON x.id = r.message_id
+		WHERE r.uid = u.uid AND x.conversation_id = ? AND r.message_id >= ? AND r.read_at > 0), 0)`
+
 // MessageReceipts lists the recipients of a message with their marks: the
 // peer of a 1:1 message, or every current member of the group but the
 // sender.
@@ -212,14 +223,15 @@ func (d *DB) MessageReceipts(ctx context.Context, id chat.ID) ([]chat.MessageRec
 	}
 	var rows *sql.Rows
 	if m.ReceiverType == chat.ReceiverGroup {
-		rows, err = d.rq.QueryContext(ctx, `SELECT `+userCols+`, coalesce(r.delivered_at, 0), coalesce(r.read_at, 0)
+		rows, err = d.rq.QueryContext(ctx, `SELECT `+userCols+`, `+coveringMarks+`
 			FROM members mb JOIN users u ON u.uid = mb.uid
-			LEFT JOIN receipts r ON r.message_id = ? AND r.uid = mb.uid
-			WHERE mb.guid = ? AND mb.uid <> ? ORDER BY u.uid`, int64(id), m.Receiver, m.Sender)
+			WHERE mb.guid = ? AND mb.uid <> ? ORDER BY u.uid`,
+			m.ConversationID, int64(id), m.ConversationID, int64(id), m.Receiver, m.Sender)
 	} else {
-		rows, err = d.rq.QueryContext(ctx, `SELECT `+userCols+`, coalesce(r.delivered_at, 0), coalesce(r.read_at, 0)
-			FROM users u LEFT JOIN receipts r ON r.message_id = ? AND r.uid = u.uid
-			WHERE u.uid = ? AND u.uid <> ?`, int64(id), m.Receiver, m.Sender)
+		rows, err = d.rq.QueryContext(ctx, `SELECT `+userCols+`, `+coveringMarks+`
+			FROM users u
+			WHERE u.uid = ? AND u.uid <> ?`,
+			m.ConversationID, int64(id), m.ConversationID, int64(id), m.Receiver, m.Sender)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: receipts of %d: %w", id, err)

@@ -53,6 +53,12 @@ func TestReceiptsOneToOne(t *testing.T) {
 	if len(list) != 1 || list[0].User.UID != "bob" || list[0].ReadAt != t0+5 || list[0].DeliveredAt != t0+3 {
 		t.Fatalf("message receipts %+v", list)
 	}
+	// Bob acknowledged only m2; message info for m1 shows it covered.
+	list, err = db.MessageReceipts(ctx, m1.ID)
+	must(t, err)
+	if len(list) != 1 || list[0].ReadAt != t0+5 || list[0].DeliveredAt != t0+3 {
+		t.Fatalf("message receipts of the covered m1 %+v", list)
+	}
 
 	_, err = db.Receipt(ctx, "carol", m1.ID, chat.ReceiptRead, t0)
 	wantCode(t, err, chat.ErrMessageNoAccess)
