@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -94,11 +93,8 @@ func (m *Model) incoming(msg chat.Message, catchUp bool) tea.Cmd {
 	if mine {
 		return tea.Batch(cmds...)
 	}
-	be := m.be
-	cmds = append(cmds, m.fireAndForget("delivered", func(ctx context.Context) error { return be.MarkDelivered(ctx, msg) }))
-	if open {
-		cmds = append(cmds, m.fireAndForget("read", func(ctx context.Context) error { return be.MarkRead(ctx, msg) }))
-	} else if !catchUp && m.opts.Notify && (msg.ReceiverType == chat.ReceiverUser || mentions(msg, me)) {
+	cmds = append(cmds, m.queueReceipt(msg, open))
+	if !open && !catchUp && m.opts.Notify && (msg.ReceiverType == chat.ReceiverUser || mentions(msg, me)) {
 		cmds = append(cmds, notify(m.notificationText(msg)))
 	}
 	return tea.Batch(cmds...)

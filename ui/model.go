@@ -82,6 +82,8 @@ type state struct {
 	// lastMine and lastAny remember, per conversation, my newest message
 	// (for ↑ edit and /edit, /delete) and the newest of anyone's (/react).
 	lastMine, lastAny map[string]chat.Message
+	// receipts wait a moment so that a burst is acknowledged once.
+	receipts pendingReceipts
 
 	width, height int
 	geo           geometry

@@ -18,6 +18,8 @@ func (m *Model) handleResult(msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
 	case noopMsg:
 		return nil, true
+	case flushReceiptsMsg:
+		return m.flushReceipts(), true
 	case memberDoneMsg:
 		if msg.err != nil {
 			if msg.panel {

@@ -280,3 +280,39 @@ func TestEscInTheListClearsTheFilterBeforeLeaving(t *testing.T) {
 		t.Fatal("esc in an unfiltered list did not go to the composer")
 	}
 }
+
+// A burst of messages is acknowledged once per conversation, for its
+// newest message, after a short wait: one flush for the whole burst.
+func TestReceiptsOfABurstAreCoalesced(t *testing.T) {
+	m := rootModel(t, 120, 36)
+	m.Update(conversationsMsg{convs: []chat.Conversation{group("avengers", "Avengers HQ"), group("xmen", "X-Men")}})
+	m.Update(convlist.OpenMsg{Conversation: group("avengers", "Avengers HQ")})
+	if cmd := m.queueReceipt(text(5, "group_avengers", "superhero2", "a"), true); cmd == nil {
+		t.Fatal("the first receipt of a burst did not arm a flush")
+	}
+	for _, msg := range []chat.Message{
+		text(7, "group_avengers", "superhero2", "c"),
+		text(6, "group_avengers", "superhero3", "b"),
+		text(8, "group_xmen", "superhero4", "elsewhere"),
+	} {
+		if cmd := m.queueReceipt(msg, msg.ConversationID == "group_avengers"); cmd != nil {
+			t.Fatalf("message %d armed a second flush", msg.ID)
+		}
+	}
+	p := m.st.receipts
+	if len(p.read) != 1 || p.read[receiptKey(text(7, "group_avengers", "", ""))].ID != 7 {
+		t.Fatalf("read receipts waiting: %+v", p.read)
+	}
+	if len(p.delivered) != 1 || p.delivered[receiptKey(text(8, "group_xmen", "", ""))].ID != 8 {
+		t.Fatalf("delivered receipts waiting: %+v", p.delivered)
+	}
+	if cmd := m.flushReceipts(); cmd == nil {
+		t.Fatal("flush sent nothing")
+	}
+	if p := m.st.receipts; p.armed || len(p.read)+len(p.delivered) != 0 {
+		t.Fatalf("flush left %+v", p)
+	}
+	if cmd := m.queueReceipt(text(9, "group_avengers", "superhero2", "d"), true); cmd == nil {
+		t.Fatal("a receipt after the flush did not arm a new one")
+	}
+}

@@ -1,0 +1,71 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"cometterm/chat"
+)
+
+// receiptDelay gathers the receipts of a burst of messages: each
+// conversation then costs one delivered and one read receipt, for its
+// newest message, which covers the earlier ones. Without it every incoming
+// message makes every client write twice to the server.
+const receiptDelay = 250 * time.Millisecond
+
+// pendingReceipts are the newest messages waiting to be acknowledged, per
+// conversation (and thread).
+type pendingReceipts struct {
+	delivered, read map[string]chat.Message
+	armed           bool
+}
+
+// flushReceiptsMsg sends what has gathered.
+type flushReceiptsMsg struct{}
+
+func receiptKey(m chat.Message) string { return m.ConversationID + "/" + m.ParentID.String() }
+
+// queueReceipt notes that msg was delivered (or read, which implies it)
+// and arms one flush for the whole burst.
+func (m *Model) queueReceipt(msg chat.Message, read bool) tea.Cmd {
+	p := &m.st.receipts
+	if p.delivered == nil {
+		p.delivered, p.read = map[string]chat.Message{}, map[string]chat.Message{}
+	}
+	into := p.delivered
+	if read {
+		into = p.read
+	}
+	k := receiptKey(msg)
+	if cur, ok := into[k]; !ok || msg.ID > cur.ID {
+		into[k] = msg
+	}
+	if p.armed {
+		return nil
+	}
+	p.armed = true
+	return tea.Tick(receiptDelay, func(time.Time) tea.Msg { return flushReceiptsMsg{} })
+}
+
+// flushReceipts sends one receipt per conversation: read where the newest
+// was read (it implies delivered), delivered otherwise.
+func (m *Model) flushReceipts() tea.Cmd {
+	p := &m.st.receipts
+	be := m.be
+	var cmds []tea.Cmd
+	for k, msg := range p.read {
+		cmds = append(cmds, m.fireAndForget("read", func(ctx context.Context) error { return be.MarkRead(ctx, msg) }))
+		if d, ok := p.delivered[k]; ok && d.ID <= msg.ID {
+			delete(p.delivered, k)
+		}
+	}
+	for _, msg := range p.delivered {
+		cmds = append(cmds, m.fireAndForget("delivered", func(ctx context.Context) error { return be.MarkDelivered(ctx, msg) }))
+	}
+	clear(p.read)
+	clear(p.delivered)
+	p.armed = false
+	return tea.Batch(cmds...)
+}
