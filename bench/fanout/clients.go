@@ -43,7 +43,7 @@ type client struct {
 	err  error // why reading ended; set before done is closed
 
 	mu  sync.Mutex
-	lat []time.Duration
+	lat []sample
 	// sample is the first bench message frame received, verbatim.
 	sample atomic.Pointer[[]byte]
 }
@@ -105,7 +105,7 @@ func (c *client) read() {
 		if p.record {
 			if sent := p.sentAt[seq].Load(); sent > 0 {
 				c.mu.Lock()
-				c.lat = append(c.lat, time.Since(p.base)-time.Duration(sent))
+				c.lat = append(c.lat, sample{seq: seq, d: time.Since(p.base) - time.Duration(sent)})
 				c.mu.Unlock()
 			}
 		}
@@ -115,10 +115,16 @@ func (c *client) read() {
 	}
 }
 
-func (c *client) latencies() []time.Duration {
+// sample is one client's send→receive time for message seq.
+type sample struct {
+	seq int
+	d   time.Duration
+}
+
+func (c *client) latencies() []sample {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return append([]time.Duration(nil), c.lat...)
+	return append([]sample(nil), c.lat...)
 }
 
 var pingFrame = []byte(`{"action":"ping","ack":"true"}`)

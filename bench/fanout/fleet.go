@@ -104,11 +104,24 @@ func (f *fleet) await(ctx context.Context, p *phase, n int, each func()) error {
 	return nil
 }
 
-// latencies collects every client's recorded send→receive times.
-func (f *fleet) latencies() []time.Duration {
-	var all []time.Duration
+// latencies collects every client's recorded send→receive times, and the
+// spread: how long after the first client each client got the same
+// message (the fan-out alone, without the REST call before it).
+func (f *fleet) latencies() (lat, spread []time.Duration) {
+	var all []sample
 	for _, cl := range f.clients {
 		all = append(all, cl.latencies()...)
 	}
-	return all
+	first := make(map[int]time.Duration)
+	for _, s := range all {
+		if d, ok := first[s.seq]; !ok || s.d < d {
+			first[s.seq] = s.d
+		}
+	}
+	lat = make([]time.Duration, len(all))
+	spread = make([]time.Duration, len(all))
+	for i, s := range all {
+		lat[i], spread[i] = s.d, s.d-first[s.seq]
+	}
+	return lat, spread
 }

@@ -72,8 +72,9 @@ feed:
 }
 
 // paced sends at c.pacedRate for c.pacedFor and returns every client's
-// send→receive latency, and the POST round trips.
-func (b *bench) paced(ctx context.Context, f *fleet) (lat, posts []time.Duration, err error) {
+// send→receive latency, its spread after the first receiver, and the POST
+// round trips.
+func (b *bench) paced(ctx context.Context, f *fleet) (lat, spread, posts []time.Duration, err error) {
 	n := int(b.c.pacedRate * b.c.pacedFor.Seconds())
 	p := newPhase(n, len(f.clients), true)
 	f.cur.Store(p)
@@ -89,7 +90,7 @@ func (b *bench) paced(ctx context.Context, f *fleet) (lat, posts []time.Duration
 			select {
 			case <-tick.C:
 			case <-ctx.Done():
-				return nil, nil, ctx.Err()
+				return nil, nil, nil, ctx.Err()
 			}
 		}
 		// Each send on its own goroutine: a slow POST must not delay the
@@ -108,13 +109,14 @@ func (b *bench) paced(ctx context.Context, f *fleet) (lat, posts []time.Duration
 	wg.Wait()
 	select {
 	case err := <-errs:
-		return nil, nil, fmt.Errorf("paced: %w", err)
+		return nil, nil, nil, fmt.Errorf("paced: %w", err)
 	default:
 	}
 	if err := f.await(ctx, p, n, func() {}); err != nil {
-		return nil, nil, fmt.Errorf("paced: %w", err)
+		return nil, nil, nil, fmt.Errorf("paced: %w", err)
 	}
-	return f.latencies(), posts, nil
+	lat, spread = f.latencies()
+	return lat, spread, posts, nil
 }
 
 // framesLike makes n copies of a server frame whose text is "b:<k>", the

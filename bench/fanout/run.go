@@ -100,7 +100,7 @@ func run(ctx context.Context, c config, log *slog.Logger) error {
 		sats, raws = append(sats, sat), append(raws, ceil)
 	}
 	raw.close()
-	lat, posts, err := b.paced(ctx, srv)
+	lat, spread, posts, err := b.paced(ctx, srv)
 	if err != nil {
 		return err
 	}
@@ -115,6 +115,8 @@ func run(ctx context.Context, c config, log *slog.Logger) error {
 	fmt.Printf("  ratio        %.2f\n", sat/ceil)
 	fmt.Printf("  paced        %.0f msg/s (%.0f frames/s) for %v: send→receive p50 %v, p99 %v, max %v (%d samples); POST p50 %v, p99 %v\n",
 		c.pacedRate, c.pacedRate*float64(n), c.pacedFor, pct(lat, 50), pct(lat, 99), pct(lat, 100), len(lat), pct(posts, 50), pct(posts, 99))
+	fmt.Printf("               fan-out spread (after the first client got the same message): p50 %v, p99 %v\n",
+		pct(spread, 50), pct(spread, 99))
 	return nil
 }
 
