@@ -35,7 +35,7 @@ func TestIdleTimeoutAfterAuth(t *testing.T) {
 }
 
 func TestKeepalivesHoldOffIdleTimeout(t *testing.T) {
-	idle := 300 * time.Millisecond
+	idle := 600 * time.Millisecond
 	e := newEnv(t, func(o *Options) { o.IdleTimeout = idle })
 	e.user("alice", "default")
 	c := e.connect("alice", "a1", "")
