@@ -42,6 +42,9 @@ func (b *bench) saturate(ctx context.Context, f *fleet, send func(ctx context.Co
 	go func() {
 		defer close(done)
 		awaitErr = f.await(ctx, p, m, func() { <-slots })
+		if awaitErr != nil {
+			cancel() // unblock the feeder waiting for a slot
+		}
 	}()
 feed:
 	for seq := range m {
