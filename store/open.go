@@ -22,6 +22,8 @@ type DB struct {
 	r   *sql.DB // read pool; the same handle as w for in-memory databases
 	rq  cached  // reads, through prepared statements on r
 	log *slog.Logger
+
+	receipts *receiptBatcher // group commit of delivered/read receipts
 }
 
 type options struct {
@@ -97,6 +99,7 @@ func Open(path string, opts ...Option) (*DB, error) {
 		d.Close()
 		return nil, err
 	}
+	d.receipts = newReceiptBatcher(d)
 	return d, nil
 }
 
@@ -123,6 +126,9 @@ func dsn(path string, busyMS int, writer bool) string {
 
 // Close closes both pools.
 func (d *DB) Close() error {
+	if d.receipts != nil {
+		d.receipts.close()
+	}
 	var errs []error
 	if d.rq.c != nil {
 		d.rq.c.close()

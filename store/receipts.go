@@ -142,8 +142,13 @@ func (d *DB) Receipt(ctx context.Context, uid string, id chat.ID, typ chat.Recei
 	if typ != chat.ReceiptDelivered && typ != chat.ReceiptRead {
 		return chat.ReceiptResult{}, chat.FieldError("action", "A receipt is delivered or read.")
 	}
+	return d.receipts.do(ctx, receiptCall{uid: uid, id: id, typ: typ, at: at})
+}
+
+// receiptIn records one receipt inside the write transaction t.
+func receiptIn(ctx context.Context, t querier, uid string, id chat.ID, typ chat.ReceiptType, at int64) (chat.ReceiptResult, error) {
 	var res chat.ReceiptResult
-	err := d.tx(ctx, func(t querier) error {
+	err := func() error {
 		m, err := visibleMessage(ctx, t, id, uid)
 		if err != nil {
 			return err
@@ -198,7 +203,7 @@ func (d *DB) Receipt(ctx context.Context, uid string, id chat.ID, typ chat.Recei
 		}
 		res.Message, err = loadMessage(ctx, t, id, uid)
 		return err
-	})
+	}()
 	return res, err
 }
 
