@@ -24,6 +24,11 @@ const (
 	MaxMentions       = 10
 	MaxMembersPerCall = 25
 	MaxAttachments    = 10
+
+	// MaxConversationGroupMembers is the largest group whose members get
+	// unread counts and conversation updates per message; receipts are
+	// relayed up to the same size.
+	MaxConversationGroupMembers = 300
 )
 
 // NormalizeID validates a UID, GUID or role id and returns it lowercased:

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"cometterm/chat"
@@ -182,5 +183,42 @@ func TestUnreadMentions(t *testing.T) {
 	must(t, err)
 	if c.UnreadMentionsCount != 2 || c.UnreadMessageCount != 3 {
 		t.Fatalf("%+v", c)
+	}
+}
+
+// Groups over chat.MaxConversationGroupMembers get no per-member unread
+// counts: a message updates the sender's conversation only.
+func TestLargeGroupsSkipPerMemberConversations(t *testing.T) {
+	db := newDB(t)
+	ctx := context.Background()
+	mustUser(t, db, "owner", "Owner")
+	for _, guid := range []string{"small", "large"} {
+		if _, err := db.CreateGroup(ctx, chat.Group{GUID: guid, Name: guid, Type: chat.GroupPublic, Owner: "owner", CreatedAt: t0}, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range chat.MaxConversationGroupMembers {
+		uid := fmt.Sprintf("m%03d", i)
+		mustUser(t, db, uid, uid)
+		if _, _, err := db.AddMember(ctx, "large", uid, chat.ScopeParticipant, uid, t0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, err := db.AddMember(ctx, "small", "m000", chat.ScopeParticipant, "m000", t0); err != nil {
+		t.Fatal(err)
+	}
+	mustSend(t, db, text("owner", "large", chat.ReceiverGroup, "to the many", t0+5))
+	mustSend(t, db, text("owner", "small", chat.ReceiverGroup, "to the few", t0+5))
+
+	if n := unread(t, db, "m000", "group_small"); n != 1 {
+		t.Fatalf("small group unread = %d, want 1", n)
+	}
+	if n := unread(t, db, "m000", "group_large"); n != 0 {
+		t.Fatalf("large group (%d members) unread = %d, want 0", chat.MaxConversationGroupMembers+1, n)
+	}
+	c, err := db.Conversation(ctx, "owner", "group_large")
+	must(t, err)
+	if c.LastMessage == nil || c.LastMessage.Data.Text != "to the many" {
+		t.Fatalf("the sender's conversation did not move: %+v", c.LastMessage)
 	}
 }

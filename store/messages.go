@@ -220,12 +220,23 @@ func bumpConversations(ctx context.Context, t querier, m *chat.Message) error {
 			unread = unread + excluded.unread,
 			updated_at = max(updated_at, excluded.updated_at)`
 	if m.ReceiverType == chat.ReceiverGroup {
+		var members int
+		if err := t.QueryRowContext(ctx, `SELECT count(*) FROM members WHERE guid = ?`, m.Receiver).Scan(&members); err != nil {
+			return fmt.Errorf("store: members of %s: %w", m.Receiver, err)
+		}
+		// Large groups get no per-member unread counts or conversation
+		// updates (CometChat's limit): only the sender's row moves, so a
+		// message costs one row, not one per member.
+		who, whoArgs := `guid = ?`, []any{m.Receiver}
+		if members > chat.MaxConversationGroupMembers {
+			who, whoArgs = `guid = ? AND uid = ?`, []any{m.Receiver, m.Sender}
+		}
+		args := append([]any{m.ConversationID, int64(m.ID), m.Sender, unread, m.SentAt, m.SentAt}, whoArgs...)
 		_, err := t.ExecContext(ctx, `
 			INSERT INTO conversations (uid, conversation_id, conversation_type, peer, last_message_id, unread,
 				created_at, updated_at)
 			SELECT uid, ?, 'group', guid, ?, CASE WHEN uid = ? THEN 0 ELSE ? END, ?, ?
-			FROM members WHERE guid = ?`+upsert,
-			m.ConversationID, int64(m.ID), m.Sender, unread, m.SentAt, m.SentAt, m.Receiver)
+			FROM members WHERE `+who+upsert, args...)
 		if err != nil {
 			return fmt.Errorf("store: update group conversation %s: %w", m.ConversationID, err)
 		}
