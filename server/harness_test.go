@@ -68,6 +68,12 @@ func (r *recorder) CloseUser(uid, reason string) {
 	r.closed = append(r.closed, uid+": "+reason)
 }
 
+func (r *recorder) CloseSession(uid, tokenHash, reason string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.closed = append(r.closed, uid+"/"+tokenHash[:8]+": "+reason)
+}
+
 func (r *recorder) setOnline(uid string, on bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -19,6 +19,9 @@ type Publisher interface {
 	PublishReaction(r chat.Reaction, m chat.Message, added bool, originDevice string)
 	Online(uid string) bool
 	CloseUser(uid, reason string)
+	// CloseSession closes only the sockets opened with one auth token
+	// (its SHA-256), for a logout or a revoked token.
+	CloseSession(uid, tokenHash, reason string)
 }
 
 // Options tune a Server. The zero value is production settings.

@@ -169,7 +169,7 @@ func (s *Server) revokeToken(c *call, uid, tok, reason string) error {
 	if err := s.store.DeleteAuthToken(c.ctx, uid, tok); err != nil {
 		return err
 	}
-	s.pub.CloseUser(uid, reason)
+	s.pub.CloseSession(uid, HashKey(tok), reason)
 	return nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"cometterm/chat"
+	"cometterm/server"
 )
 
 func TestUsersCRUD(t *testing.T) {
@@ -211,8 +212,8 @@ func TestAuthTokens(t *testing.T) {
 	if _, err := e.db.AuthTokenUID(e.ctx(), tok.Token); err == nil {
 		t.Fatal("deleted token still resolves")
 	}
-	if c := e.pub.closes(); len(c) != 1 || !strings.HasPrefix(c[0], "alice:") {
-		t.Fatalf("sockets not closed on revoke: %v", c)
+	if c := e.pub.closes(); len(c) != 1 || !strings.HasPrefix(c[0], "alice/"+server.HashKey(tok.Token)[:8]+":") {
+		t.Fatalf("the revoked token's sockets not closed: %v", c)
 	}
 	mustOK(t, e.as(second, "GET", "/users/alice", nil))
 	wantCode(t, e.admin("DELETE", "/users/alice/auth_tokens/"+tok.Token, nil), chat.ErrAuthTokenNotFoundUser)

@@ -70,6 +70,20 @@ func (d *DB) AuthTokenUID(ctx context.Context, token string) (string, error) {
 	return uid, nil
 }
 
+// AuthTokenHashUID is AuthTokenUID for a token known only by its SHA-256
+// (as a socket JWT carries it): revoked tokens and deactivated users are
+// not found.
+func (d *DB) AuthTokenHashUID(ctx context.Context, hash string) (string, error) {
+	var uid string
+	err := d.rq.QueryRowContext(ctx, `
+		SELECT t.uid FROM auth_tokens t JOIN users u ON u.uid = t.uid
+		WHERE t.token_hash = ? AND u.deactivated_at = 0`, hash).Scan(&uid)
+	if err != nil {
+		return "", notFound(err, chat.Errorf(chat.ErrAuthTokenNotFound, "The auth token is not valid."), "auth token")
+	}
+	return uid, nil
+}
+
 func scanToken(s scanner) (chat.AuthToken, error) {
 	var t chat.AuthToken
 	var info string

@@ -88,6 +88,17 @@ func (c *conn) authenticate() []byte {
 	if f.Sender != "" && f.Sender != uid {
 		return c.refuse(device, "401", "The sender does not match the auth token.", "sender mismatch")
 	}
+	if claims.TokenHash != "" {
+		ctx, cancel := c.dirCtx()
+		owner, err := h.dir.AuthTokenHashUID(ctx, claims.TokenHash)
+		cancel()
+		if err != nil || owner != uid {
+			if err != nil && !chat.HasCode(err, chat.ErrAuthTokenNotFound) {
+				h.log.Error("websocket: auth token lookup", "uid", uid, "err", err)
+			}
+			return c.refuse(device, "401", "The session was logged out; log in again.", "auth token revoked")
+		}
+	}
 	ctx, cancel := c.dirCtx()
 	user, err := h.dir.User(ctx, uid, false)
 	cancel()
@@ -108,7 +119,7 @@ func (c *conn) authenticate() []byte {
 	if device == "" {
 		device = randomDevice()
 	}
-	c.uid, c.device, c.user, c.sub = uid, device, user, sub
+	c.uid, c.device, c.user, c.sub, c.tokenHash = uid, device, user, sub, claims.TokenHash
 	label := uid + "/" + device
 	c.label.Store(&label)
 

@@ -45,6 +45,9 @@ type conn struct {
 	device string
 	user   chat.User
 	sub    subscription
+	// tokenHash names the auth token the session logged in with (the
+	// JWT's ath claim), so that revoking it closes this socket only.
+	tokenHash string
 }
 
 func newConn(h *Hub, ws *websocket.Conn) *conn {

@@ -18,4 +18,7 @@ type Directory interface {
 	Receipt(ctx context.Context, uid string, id chat.ID, typ chat.ReceiptType, at int64) (chat.ReceiptResult, error)
 	FriendUIDs(ctx context.Context, uid string) ([]string, error)
 	SetLastActive(ctx context.Context, uid string, at int64) error
+	// AuthTokenHashUID finds the user of a live auth token by its SHA-256,
+	// so that a JWT minted from a revoked token no longer opens a socket.
+	AuthTokenHashUID(ctx context.Context, hash string) (string, error)
 }

@@ -138,6 +138,20 @@ func (h *Hub) CloseUser(uid, reason string) {
 	}
 }
 
+// CloseSession closes the sockets of uid that logged in with the auth
+// token whose SHA-256 is tokenHash (a logout or a revoked token), with a
+// normal closure: the user's other devices stay connected.
+func (h *Hub) CloseSession(uid, tokenHash, reason string) {
+	reason = clip(reason, maxReason)
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	for _, c := range h.users[uid] {
+		if c.tokenHash == tokenHash {
+			c.kill(websocket.StatusNormalClosure, reason)
+		}
+	}
+}
+
 // Close closes every connection (politely, then hard after WriteTimeout)
 // and returns once every goroutine of the hub has ended.
 func (h *Hub) Close() error {

@@ -16,7 +16,6 @@
 // Environment:
 //
 //	SDKCOMPAT_COMETTERM_BIN  use this cometterm binary instead of building one
-//	SDKCOMPAT_KNOWN_BUGS=1   also run the tests of known, reported server bugs
 //
 // On failure each SDK process's HTTP and WebSocket trace and the server's
 // log go to the test log.

@@ -458,16 +458,6 @@ func (s *testServer) rest(t *testing.T, method, path, onBehalfOf string, body an
 // stays connected and keeps receiving messages.
 func TestOfficialSDKLogoutKeepsOtherDevices(t *testing.T) {
 	t.Parallel()
-	if os.Getenv("SDKCOMPAT_KNOWN_BUGS") != "1" {
-		// Known server bug: DELETE /v3.0/me revokes one auth token but then
-		// calls Publisher.CloseUser(uid), which closes every socket of the
-		// user (1008 "User logged out"). The other device's SDK sees
-		// onDisconnected, reconnects 5 s later with its still valid JWT, and
-		// loses what was sent meanwhile. The fix needs the hub to remember
-		// each socket's token hash (the JWT's "ath" claim) and a close by
-		// token. Run with SDKCOMPAT_KNOWN_BUGS=1 to see it fail.
-		t.Skip("known server bug: logout closes the user's other devices (set SDKCOMPAT_KNOWN_BUGS=1 to run)")
-	}
 	node := requireNode(t)
 	srv := startServer(t)
 	srv.rest(t, "POST", "/v3/users", "", map[string]any{"uid": uidA, "name": nameA})
