@@ -35,6 +35,7 @@ type Backend interface {
 	ListBanned(ctx context.Context, guid string, p chat.Page) ([]chat.User, error)
 
 	SendText(ctx context.Context, receiver string, rt chat.ReceiverType, text string, opts ...client.SendOption) (chat.Message, error)
+	Message(ctx context.Context, id chat.ID) (chat.Message, error)
 	EditMessage(ctx context.Context, id chat.ID, text string) (chat.Message, error)
 	DeleteMessage(ctx context.Context, id chat.ID) (chat.Message, error)
 	Messages(ctx context.Context, q chat.MessageQuery) ([]chat.Message, error)

@@ -27,6 +27,11 @@ type (
 		open bool // open it once it arrives
 		err  error
 	}
+	// parentMsg is a thread parent fetched again for its reply count.
+	parentMsg struct {
+		parent chat.Message
+		err    error
+	}
 	historyMsg struct {
 		conv   string
 		before chat.ID
@@ -138,6 +143,15 @@ func (m *Model) fetchConversation(id string, open bool) tea.Cmd {
 	return m.call(func(ctx context.Context) tea.Msg {
 		c, err := be.Conversation(ctx, id)
 		return conversationMsg{conv: c, open: open, err: err}
+	})
+}
+
+// fetchParent asks for a thread parent, whose replyCount is the server's.
+func (m *Model) fetchParent(id chat.ID) tea.Cmd {
+	be := m.be
+	return m.call(func(ctx context.Context) tea.Msg {
+		p, err := be.Message(ctx, id)
+		return parentMsg{parent: p, err: err}
 	})
 }
 

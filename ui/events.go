@@ -83,6 +83,9 @@ func (m *Model) incoming(msg chat.Message, catchUp bool) tea.Cmd {
 		if s.threadOpen {
 			m.thread.Upsert(msg)
 		}
+		if msg.ParentID != 0 {
+			cmds = append(cmds, m.fetchParent(msg.ParentID))
+		}
 	}
 	m.remember(msg)
 	if msg.ParentID == 0 {

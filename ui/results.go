@@ -20,6 +20,11 @@ func (m *Model) handleResult(msg tea.Msg) (tea.Cmd, bool) {
 		return nil, true
 	case flushReceiptsMsg:
 		return m.flushReceipts(), true
+	case parentMsg:
+		if msg.err == nil && msg.parent.ConversationID == s.open {
+			m.pane.SetReplyCount(msg.parent.ID, msg.parent.ReplyCount)
+		}
+		return nil, true
 	case memberDoneMsg:
 		if msg.err != nil {
 			if msg.panel {

@@ -316,3 +316,34 @@ func TestReceiptsOfABurstAreCoalesced(t *testing.T) {
 		t.Fatal("a receipt after the flush did not arm a new one")
 	}
 }
+
+// A live reply in the open conversation asks the server for its parent;
+// the parent's replyCount from the answer replaces the local count.
+func TestLiveReplyFetchesItsParentsCount(t *testing.T) {
+	m := rootModel(t, 120, 36)
+	m.Update(conversationsMsg{convs: []chat.Conversation{group("avengers", "Avengers HQ")}})
+	m.Update(convlist.OpenMsg{Conversation: group("avengers", "Avengers HQ")})
+	parent := text(1, "group_avengers", "superhero2", "parent")
+	parent.ReplyCount = 1
+	m.Update(historyMsg{conv: "group_avengers", msgs: []chat.Message{parent}})
+	reply := text(2, "group_avengers", "superhero3", "reply")
+	reply.ParentID = 1
+	if cmd := m.incoming(reply, false); cmd == nil {
+		t.Fatal("a live reply asked for nothing")
+	}
+	if got, _ := m.pane.Message(1); got.ReplyCount != 2 {
+		t.Fatalf("live count = %d, want 2 until the server answers", got.ReplyCount)
+	}
+	parent.ReplyCount = 1
+	m.Update(parentMsg{parent: parent})
+	if got, _ := m.pane.Message(1); got.ReplyCount != 1 {
+		t.Fatalf("count after the server's answer = %d, want 1", got.ReplyCount)
+	}
+	// An answer about another conversation is not applied here.
+	stray := parent
+	stray.ConversationID, stray.ReplyCount = "group_xmen", 7
+	m.Update(parentMsg{parent: stray})
+	if got, _ := m.pane.Message(1); got.ReplyCount != 1 {
+		t.Fatalf("a parent of another conversation changed the count to %d", got.ReplyCount)
+	}
+}

@@ -171,6 +171,25 @@ func TestRepliesCountOnParentNotListed(t *testing.T) {
 	}
 }
 
+// A page that already counted a reply, then the reply's live event:
+// the count goes one too high until the server's figure settles it.
+func TestServerReplyCountSettlesALiveCount(t *testing.T) {
+	parent := text(1, "superhero2", at(10, 0), "parent")
+	parent.ReplyCount = 1 // the page counted the reply already
+	m := newPane(80, 10, []chat.Message{parent}, false)
+	r := text(2, "superhero3", at(10, 1), "a reply")
+	r.ParentID = 1
+	m.Upsert(r)
+	if !strings.Contains(ansi.Strip(m.View()), "↳ 2 replies") {
+		t.Fatalf("live reply not counted at once:\n%s", ansi.Strip(m.View()))
+	}
+	m.SetReplyCount(1, 1)
+	if got, _ := m.Message(1); got.ReplyCount != 1 || !strings.Contains(ansi.Strip(m.View()), "↳ 1 reply") {
+		t.Fatalf("server count not applied: %d\n%s", got.ReplyCount, ansi.Strip(m.View()))
+	}
+	m.SetReplyCount(99, 5) // an unknown parent changes nothing
+}
+
 // menuFor focuses the pane, selects message id and opens its menu.
 func menuFor(t *testing.T, m *Model, id chat.ID) []string {
 	t.Helper()

@@ -177,10 +177,10 @@ func keepMarks(msg, old *chat.Message) {
 	}
 }
 
-// countReply adds a live reply to its parent's count. A reply whose event
-// is applied after a page that already counted it is counted twice: the
-// server's count carries no sequence number to tell which replies it
-// includes.
+// countReply adds a live reply to its parent's count at once. A reply
+// whose event comes after a page that already counted it would count
+// twice, so the root also asks the server for the parent's count and
+// settles it with SetReplyCount.
 func (m *Model) countReply(reply chat.Message) {
 	e := m.st.get(reply.ParentID)
 	if e == nil || m.replies[reply.ID] {
@@ -192,6 +192,14 @@ func (m *Model) countReply(reply chat.Message) {
 	m.replies[reply.ID] = true
 	e.msg.ReplyCount++
 	e.ver++
+}
+
+// SetReplyCount sets a parent's reply count to the server's figure.
+func (m *Model) SetReplyCount(id chat.ID, n int) {
+	if e := m.st.get(id); e != nil && e.msg.ReplyCount != n {
+		e.msg.ReplyCount = n
+		e.ver++
+	}
 }
 
 // ApplyReceipt moves the marks on my messages: a receipt for a message
