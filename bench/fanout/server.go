@@ -10,9 +10,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"time"
+
+	"cometterm/bench/internal/benchbuild"
 )
 
 // child is a server process this program started.
@@ -27,19 +28,10 @@ type child struct {
 // startChild builds the server binary from the module root and runs
 // `serve` on a free loopback port with the bench's keys.
 func startChild(ctx context.Context, c config, log *slog.Logger) (*child, string, error) {
-	root, err := moduleRoot(ctx)
+	log.Info("building server", "binary", c.binary)
+	bin, err := benchbuild.Binary(ctx, c.binary)
 	if err != nil {
 		return nil, "", err
-	}
-	bin := c.binary
-	if !filepath.IsAbs(bin) {
-		bin = filepath.Join(root, bin)
-	}
-	log.Info("building server", "binary", bin)
-	build := exec.CommandContext(ctx, "go", "build", "-o", bin, ".")
-	build.Dir, build.Stdout, build.Stderr = root, os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		return nil, "", fmt.Errorf("build server: %w", err)
 	}
 	addr, err := freePort()
 	if err != nil {
@@ -89,18 +81,6 @@ func (ch *child) Close() {
 		return
 	}
 	os.RemoveAll(ch.dataDir)
-}
-
-func moduleRoot(ctx context.Context) (string, error) {
-	out, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
-	if err != nil {
-		return "", fmt.Errorf("go env GOMOD: %w", err)
-	}
-	gomod := strings.TrimSpace(string(out))
-	if gomod == "" || gomod == os.DevNull {
-		return "", errors.New("run the bench inside the cometterm module (or pass -server)")
-	}
-	return filepath.Dir(gomod), nil
 }
 
 func freePort() (string, error) {

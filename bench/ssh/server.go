@@ -19,6 +19,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"cometterm/bench/internal/benchbuild"
 )
 
 // server is `cometterm serve` running as a child process.
@@ -41,19 +43,10 @@ var (
 // startServer builds the binary from the module root and starts serve
 // with HTTP and keyless SSH on free loopback ports.
 func startServer(ctx context.Context, c config, log *slog.Logger) (*server, error) {
-	root, err := moduleRoot(ctx)
+	log.Info("building server", "binary", c.binary)
+	bin, err := benchbuild.Binary(ctx, c.binary)
 	if err != nil {
 		return nil, err
-	}
-	bin := c.binary
-	if !filepath.IsAbs(bin) {
-		bin = filepath.Join(root, bin)
-	}
-	log.Info("building server", "binary", bin)
-	build := exec.CommandContext(ctx, "go", "build", "-o", bin, ".")
-	build.Dir, build.Stdout, build.Stderr = root, os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		return nil, fmt.Errorf("build server: %w", err)
 	}
 	dataDir, err := os.MkdirTemp("", "bench-ssh-")
 	if err != nil {
@@ -241,18 +234,6 @@ func (s *server) cpuTime() (time.Duration, error) {
 	stime, _ := strconv.ParseInt(f[12], 10, 64)
 	const ticks = 100 // USER_HZ on Linux
 	return time.Duration(utime+stime) * time.Second / ticks, nil
-}
-
-func moduleRoot(ctx context.Context) (string, error) {
-	out, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
-	if err != nil {
-		return "", fmt.Errorf("go env GOMOD: %w", err)
-	}
-	gomod := strings.TrimSpace(string(out))
-	if gomod == "" || gomod == os.DevNull {
-		return "", errors.New("run the bench inside the cometterm module")
-	}
-	return filepath.Dir(gomod), nil
 }
 
 // raiseFileLimit lifts the soft RLIMIT_NOFILE to the hard limit; the

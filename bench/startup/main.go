@@ -27,6 +27,8 @@ import (
 	"syscall"
 	"time"
 
+	"cometterm/bench/internal/benchbuild"
+
 	"github.com/charmbracelet/x/ansi"
 	"github.com/creack/pty"
 )
@@ -66,11 +68,8 @@ func run(c config) error {
 	}
 	defer os.RemoveAll(tmp)
 	if c.bin == "" {
-		c.bin = filepath.Join(tmp, "cometterm")
-		build := exec.Command("go", "build", "-o", c.bin, ".")
-		build.Stdout, build.Stderr = os.Stderr, os.Stderr
-		if err := build.Run(); err != nil {
-			return fmt.Errorf("go build: %w", err)
+		if c.bin, err = benchbuild.Binary(context.Background(), filepath.Join(tmp, "cometterm")); err != nil {
+			return err
 		}
 	}
 	if c.data == "" {
