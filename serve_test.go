@@ -104,7 +104,12 @@ func (p *serveProc) api(t *testing.T, method, path, onBehalfOf string, body any)
 		b, _ := json.Marshal(body)
 		rd = bytes.NewReader(b)
 	}
-	req, _ := http.NewRequest(method, p.url+path, rd)
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, method, p.url+path, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
 	req.Header.Set("apikey", testRESTKey)
 	req.Header.Set("Content-Type", "application/json")
 	if onBehalfOf != "" {
