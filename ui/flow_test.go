@@ -19,7 +19,7 @@ import (
 
 var _ ui.Backend = (*client.Client)(nil)
 
-const waitLong = 15 * time.Second
+const waitLong = 30 * time.Second
 
 func ctxT(t *testing.T) context.Context {
 	t.Helper()
@@ -59,7 +59,7 @@ func start(t *testing.T, me *client.Client, opts ui.Options) *teatest.TestModel 
 	tm := teatest.NewTestModel(t, ui.New(me, opts), teatest.WithInitialTermSize(120, 36))
 	t.Cleanup(func() {
 		tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
-		tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+		tm.WaitFinished(t, teatest.WithFinalTimeout(15*time.Second))
 	})
 	return tm
 }
