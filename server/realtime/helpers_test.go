@@ -29,7 +29,7 @@ import (
 
 const (
 	testApp  = "testapp"
-	waitFor  = 5 * time.Second
+	waitFor  = 15 * time.Second
 	maxFrame = 1 << 20
 )
 
