@@ -97,6 +97,9 @@ func startServe(t *testing.T, dataDir string, extra ...string) *serveProc {
 	return p
 }
 
+// api calls the REST API with the REST key, bounded in time. A server
+// that cannot be reached answers with code 0 (the kill -9 test counts on
+// it).
 func (p *serveProc) api(t *testing.T, method, path, onBehalfOf string, body any) (int, map[string]any) {
 	t.Helper()
 	var rd io.Reader
