@@ -28,6 +28,11 @@ type runner struct {
 	closeCode   websocket.StatusCode
 	closeReason string
 	readyOnce   sync.Once
+
+	// finished is set under Client.mu once the loop has given up, before
+	// its last event: a Connect from then on must start a new runner
+	// rather than report this one's old readiness.
+	finished bool
 }
 
 // permanentError stops reconnecting: our credentials were refused.
@@ -41,6 +46,12 @@ var errPongTimeout = errors.New("no pong within the timeout")
 func (c *Client) startRun() (*runner, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	for c.run != nil && c.run.finished && !c.closed {
+		old := c.run
+		c.mu.Unlock()
+		<-old.done // it detaches itself on the way out
+		c.mu.Lock()
+	}
 	if c.closed {
 		return nil, ErrClosed
 	}
@@ -110,6 +121,9 @@ func (c *Client) loop(ctx context.Context, r *runner) {
 			break
 		}
 	}
+	c.mu.Lock()
+	r.finished = true
+	c.mu.Unlock()
 	c.statusEvent(ctx.Done(), chat.ConnectionChanged{Status: chat.ConnDisconnected, Err: r.err})
 }
 
