@@ -16,13 +16,50 @@ import (
 // block cuts or pads the lines of parts (joined top to bottom) to exactly
 // w×h cells.
 func block(w, h int, parts ...string) []string {
+	return (*lineFitter)(nil).block(w, h, parts...)
+}
+
+// lineFitter remembers the lines it fitted in the last frames. Most lines
+// of a frame are the same as in the one before (a new message changes the
+// pane and the list, not the composer, header or footer), and measuring a
+// line's width is the costly part of fitting it.
+type lineFitter struct {
+	fitted map[fitKey]string
+}
+
+type fitKey struct {
+	line string
+	w    int
+}
+
+// fitterCap bounds what a fitter remembers: a few screens' worth.
+const fitterCap = 1024
+
+func (f *lineFitter) fit(line string, w int) string {
+	if f == nil {
+		return common.FitLine(line, w, "")
+	}
+	k := fitKey{line, w}
+	if out, ok := f.fitted[k]; ok {
+		return out
+	}
+	if f.fitted == nil || len(f.fitted) >= fitterCap {
+		f.fitted = make(map[fitKey]string, 256)
+	}
+	out := common.FitLine(line, w, "")
+	f.fitted[k] = out
+	return out
+}
+
+// block is the package's block, remembering fitted lines.
+func (f *lineFitter) block(w, h int, parts ...string) []string {
 	out := make([]string, 0, h)
 	for _, p := range parts {
 		for line := range strings.SplitSeq(p, "\n") {
 			if len(out) == h {
 				return out
 			}
-			out = append(out, common.FitLine(line, w, ""))
+			out = append(out, f.fit(line, w))
 		}
 	}
 	pad := strings.Repeat(" ", w)

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strconv"
 	"strings"
 
 	"cometterm/ui/common"
@@ -125,29 +126,29 @@ func (m Model) render() string {
 	var main []string
 	switch {
 	case s.dirOpen:
-		main = block(g.mainW, g.bodyH, m.dir.View())
+		main = s.fit.block(g.mainW, g.bodyH, m.dir.View())
 	case s.showHelp:
-		main = block(g.mainW, g.bodyH, m.header.View(), m.helpPage(g.mainW, g.bodyH-1-g.composerH), m.composer.View())
+		main = s.fit.block(g.mainW, g.bodyH, m.header.View(), m.helpPage(g.mainW, g.bodyH-1-g.composerH), m.composer.View())
 	case s.threadOpen:
-		main = block(g.mainW, g.bodyH, m.header.View(), m.thread.View(), m.header.TypingLine(), m.composer.View())
+		main = s.fit.block(g.mainW, g.bodyH, m.header.View(), m.thread.View(), m.header.TypingLine(), m.composer.View())
 	default:
-		main = block(g.mainW, g.bodyH, m.header.View(), m.pane.View(), m.header.TypingLine(), m.composer.View())
+		main = s.fit.block(g.mainW, g.bodyH, m.header.View(), m.pane.View(), m.header.TypingLine(), m.composer.View())
 	}
 	var list, side []string
 	if g.listW > 0 {
-		list = block(g.listW, g.bodyH, m.list.View())
+		list = s.fit.block(g.listW, g.bodyH, m.list.View())
 	}
 	if g.sideW > 0 {
 		if s.infoOpen {
-			side = block(g.sideW, g.bodyH, m.info.View())
+			side = s.fit.block(g.sideW, g.bodyH, m.info.View())
 		} else {
-			side = block(g.sideW, g.bodyH, m.members.View())
+			side = s.fit.block(g.sideW, g.bodyH, m.members.View())
 		}
 	}
 	t := m.c.Theme
 	sep := t.Border.Render("│")
 	var b strings.Builder
-	b.WriteString(common.FitLine(m.status.View(), s.width, ""))
+	b.WriteString(s.fit.fit(m.status.View(), s.width))
 	for i, line := range main {
 		b.WriteByte('\n')
 		if list != nil {
@@ -163,12 +164,12 @@ func (m Model) render() string {
 	if g.eventsH > 0 {
 		b.WriteByte('\n')
 		b.WriteString(t.Border.Render(strings.Repeat("─", s.width)))
-		for _, line := range block(s.width, g.eventsH-1, m.events.View()) {
+		for _, line := range s.fit.block(s.width, g.eventsH-1, m.events.View()) {
 			b.WriteByte('\n')
 			b.WriteString(line)
 		}
 	}
-	for _, line := range block(s.width, g.footerH, m.footer()) {
+	for _, line := range s.fit.block(s.width, g.footerH, m.footer()) {
 		b.WriteByte('\n')
 		b.WriteString(line)
 	}
@@ -177,7 +178,46 @@ func (m Model) render() string {
 
 // footer is the focused part's keys plus the global ones.
 func (m Model) footer() string {
-	return " " + m.help.View(m.helpKeys())
+	keys := m.helpKeys()
+	k := footerKey(m.help.Width(), m.help.ShowAll, keys)
+	f := &m.st.footerMemo
+	if f.ok && f.key == k && f.theme == m.c.Theme {
+		return f.view
+	}
+	f.key, f.theme, f.view, f.ok = k, m.c.Theme, " "+m.help.View(keys), true
+	return f.view
+}
+
+// footerMemo is the last footer with what it was drawn from: it changes
+// with focus and mode, not with every frame.
+type footerMemo struct {
+	key, view string
+	theme     *common.Theme
+	ok        bool
+}
+
+// footerKey is everything the help line shows of keys at width w.
+func footerKey(w int, all bool, keys helpKeys) string {
+	var b strings.Builder
+	b.WriteString(strconv.Itoa(w))
+	b.WriteString(strconv.FormatBool(all))
+	add := func(bs []key.Binding) {
+		for _, k := range bs {
+			h := k.Help()
+			b.WriteByte(0)
+			b.WriteString(h.Key)
+			b.WriteByte(1)
+			b.WriteString(h.Desc)
+			b.WriteString(strconv.FormatBool(k.Enabled()))
+		}
+	}
+	add(keys.short)
+	add(keys.global)
+	for _, p := range keys.part {
+		b.WriteByte(2)
+		add(p)
+	}
+	return b.String()
 }
 
 // helpKeys is what the footer shows: the focused part's keys first.

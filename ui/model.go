@@ -64,6 +64,8 @@ type Model struct {
 
 // state is the root's own bookkeeping, shared by every copy of Model.
 type state struct {
+	fit                     lineFitter // frame lines fitted in the last frames
+	footerMemo              footerMemo
 	focus                   focus
 	dirOpen, showHelp       bool
 	showMembers, showEvents bool

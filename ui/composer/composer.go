@@ -88,7 +88,10 @@ type Model struct {
 	width int
 	// The border is drawn by hand from pieces made on resize and theme
 	// change: a lipgloss box re-wraps its content on every keystroke.
-	frames [2]frame // blurred, focused
+	frames    [2]frame // blurred, focused
+	framesGen int      // bumped whenever frames are rebuilt
+
+	memo viewMemo
 }
 
 var _ common.Component = (*Model)(nil)
@@ -127,6 +130,7 @@ type frame struct{ top, left, right, bottom string }
 
 func (m *Model) sizeBoxes() {
 	inner := max(0, m.width-2)
+	m.framesGen++
 	b := lipgloss.RoundedBorder()
 	for i, st := range []lipgloss.Style{m.c.Theme.Border, m.c.Theme.FocusedBorder} {
 		m.frames[i] = frame{

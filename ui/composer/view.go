@@ -3,6 +3,8 @@ package composer
 import (
 	"strings"
 
+	"charm.land/bubbles/v2/textarea"
+
 	"cometterm/ui/common"
 )
 
@@ -30,8 +32,53 @@ func (m *Model) statusLine() string {
 	return ""
 }
 
+// viewMemo keeps the last drawing with everything it was drawn from. The
+// composer is redrawn in every frame, mostly because a message arrived
+// elsewhere on the screen; the textarea's view is the costly part, so an
+// unchanged composer hands back its last drawing.
+type viewMemo struct {
+	key  viewKey
+	view string
+	ok   bool
+}
+
+type viewKey struct {
+	value, placeholder, status string
+	line, col, scroll          int
+	focused, selecting         bool
+	selFrom, selTo             textarea.Position
+	width, height              int
+	framesGen                  int
+	items                      *candidate // the popup's slice, by identity
+	nItems, sel                int
+}
+
+func (m *Model) viewKey() viewKey {
+	k := viewKey{
+		value: m.ta.Value(), placeholder: m.ta.Placeholder, status: m.statusLine(),
+		line: m.ta.Line(), col: m.ta.Column(), scroll: m.ta.ScrollYOffset(),
+		focused: m.ta.Focused(), width: m.width, height: m.ta.Height(),
+		framesGen: m.framesGen, nItems: len(m.items), sel: m.sel,
+	}
+	k.selFrom, k.selTo, k.selecting = m.ta.Selection()
+	if len(m.items) > 0 {
+		k.items = &m.items[0]
+	}
+	return k
+}
+
 // View draws the composer, exactly Height() lines of its width.
 func (m *Model) View() string {
+	k := m.viewKey()
+	if m.memo.ok && m.memo.key == k {
+		return m.memo.view
+	}
+	v := m.draw()
+	m.memo = viewMemo{key: k, view: v, ok: true}
+	return v
+}
+
+func (m *Model) draw() string {
 	t := m.c.Theme
 	var lines []string
 	for i, c := range m.items {

@@ -48,6 +48,29 @@ type Model struct {
 
 	panelKeys []key.Binding
 	width     int
+
+	memo struct {
+		key  content
+		view string
+		ok   bool
+	}
+}
+
+// content is everything the header line shows, unstyled: when it is the
+// same as in the last frame, so is the line.
+type content struct {
+	open      bool
+	width     int
+	theme     *common.Theme
+	kind      byte // g: group, u: user, o: other
+	title     string
+	groupType chat.GroupType
+	members   int
+	scope     chat.Scope
+	online    bool
+	seen      string
+	blocked   bool
+	hints     string
 }
 
 var _ common.Component = (*Model)(nil)
@@ -175,45 +198,81 @@ func (m *Model) SetSize(w, _ int) { m.width = w }
 
 // View is the one-line header.
 func (m *Model) View() string {
-	t := m.c.Theme
+	k := m.content()
+	if m.memo.ok && m.memo.key == k {
+		return m.memo.view
+	}
+	m.memo.key, m.memo.view, m.memo.ok = k, m.draw(k), true
+	return m.memo.view
+}
+
+func (m *Model) content() content {
+	k := content{open: m.open, width: m.width, theme: m.c.Theme, kind: 'o'}
 	if !m.open {
+		return k
+	}
+	var hints strings.Builder
+	for _, b := range m.panelKeys {
+		if b.Enabled() {
+			h := b.Help()
+			hints.WriteString(h.Key + "\x00" + h.Desc + "\x01")
+		}
+	}
+	k.hints = hints.String()
+	switch {
+	case m.conv.WithGroup != nil:
+		g := m.conv.WithGroup
+		k.kind, k.title, k.groupType, k.members, k.scope = 'g', g.Name, g.Type, m.members, m.scope
+	case m.conv.WithUser != nil:
+		u := m.conv.WithUser
+		k.kind, k.title, k.online, k.blocked = 'u', u.Name, u.Online(), u.BlockedByMe
+		if !k.online && u.LastActiveAt != 0 {
+			k.seen = convlist.RelativeTime(m.c.Now(), u.LastActiveAt, m.c.Loc)
+		}
+	default:
+		k.title = m.conv.Title()
+	}
+	return k
+}
+
+func (m *Model) draw(k content) string {
+	t := m.c.Theme
+	if !k.open {
 		return common.FitLine(t.HeaderDim.Render(" No conversation open: pick one on the left or press n"), m.width, "…")
 	}
 	var parts []string
 	var title string
-	switch {
-	case m.conv.WithGroup != nil:
-		g := m.conv.WithGroup
-		mark := map[chat.GroupType]string{chat.GroupPassword: "🔒", chat.GroupPrivate: "◆"}[g.Type]
+	switch k.kind {
+	case 'g':
+		mark := map[chat.GroupType]string{chat.GroupPassword: "🔒", chat.GroupPrivate: "◆"}[k.groupType]
 		if mark == "" {
 			mark = "#"
 		}
-		title = t.Header.Render(mark + " " + g.Name)
-		parts = append(parts, string(g.Type), plural(m.members, "member"))
-		if m.scope != "" {
-			parts = append(parts, "you: "+m.scopeStyle().Render(string(m.scope)))
+		title = t.Header.Render(mark + " " + k.title)
+		parts = append(parts, string(k.groupType), plural(k.members, "member"))
+		if k.scope != "" {
+			parts = append(parts, "you: "+m.scopeStyle().Render(string(k.scope)))
 		}
-	case m.conv.WithUser != nil:
-		u := m.conv.WithUser
-		if u.Online() {
-			title = t.Online.Render("●") + " " + t.Header.Render(u.Name)
+	case 'u':
+		if k.online {
+			title = t.Online.Render("●") + " " + t.Header.Render(k.title)
 			parts = append(parts, "online")
 		} else {
-			title = t.Offline.Render("○") + " " + t.Header.Render(u.Name)
+			title = t.Offline.Render("○") + " " + t.Header.Render(k.title)
 			seen := "offline"
-			if u.LastActiveAt != 0 {
-				seen = "last seen " + convlist.RelativeTime(m.c.Now(), u.LastActiveAt, m.c.Loc)
+			if k.seen != "" {
+				seen = "last seen " + k.seen
 				if !strings.HasSuffix(seen, "now") {
 					seen += " ago"
 				}
 			}
 			parts = append(parts, seen)
 		}
-		if u.BlockedByMe {
+		if k.blocked {
 			parts = append(parts, t.Error.Render("blocked"))
 		}
 	default:
-		title = t.Header.Render(m.conv.Title())
+		title = t.Header.Render(k.title)
 	}
 	left := " " + title
 	sep := t.HeaderDim.Render(" · ")

@@ -35,6 +35,25 @@ type Model struct {
 	gen       int
 
 	width int
+
+	memo struct {
+		key  barKey
+		view string
+		ok   bool
+	}
+}
+
+// barKey is everything the bar shows: the bar is redrawn only when it
+// changes, not in every frame.
+type barKey struct {
+	width          int
+	theme          *common.Theme
+	server, notice string
+	noticeErr      bool
+	name, uid      string
+	status         chat.ConnStatus
+	attempt        int
+	retryIn        time.Duration
 }
 
 var _ common.Component = (*Model)(nil)
@@ -76,6 +95,16 @@ func (m *Model) SetSize(w, _ int) { m.width = w }
 
 // View draws the bar.
 func (m *Model) View() string {
+	k := barKey{width: m.width, theme: m.c.Theme, server: m.server, notice: m.notice, noticeErr: m.noticeErr,
+		name: m.c.Me.Name, uid: m.c.Me.UID, status: m.status, attempt: m.attempt, retryIn: m.retryIn}
+	if m.memo.ok && m.memo.key == k {
+		return m.memo.view
+	}
+	m.memo.key, m.memo.view, m.memo.ok = k, m.draw(), true
+	return m.memo.view
+}
+
+func (m *Model) draw() string {
 	t := m.c.Theme
 	left := " " + t.Title.Render("cometterm")
 	if m.server != "" {
