@@ -152,6 +152,7 @@ func (m *Model) Upsert(msg chat.Message) {
 	i, _ := m.st.find(msg.ID)
 	m.st.insertAt(i, msg)
 	if m.pinned {
+		m.trim()
 		return
 	}
 	if i <= m.top {
@@ -164,6 +165,32 @@ func (m *Model) Upsert(msg chat.Message) {
 			m.unseen++
 		}
 	}
+}
+
+// keepPinned is how many messages a pane pinned to the newest keeps
+// loaded: many screens' worth. A busy conversation left open for hours
+// would otherwise hold its whole history in memory, once per session on
+// an SSH server; older ones come back as a page when scrolled to.
+const keepPinned = 400
+
+// trimSlack lets that many more gather before trimming, so that trimming
+// is not a copy per message.
+const trimSlack = 100
+
+// trim drops the oldest messages past keepPinned (only while pinned: the
+// anchor of a scrolled pane stays valid), leaving them to LoadOlder.
+func (m *Model) trim() {
+	if m.st.len() <= keepPinned+trimSlack {
+		return
+	}
+	extra := m.st.len() - keepPinned
+	if m.sel != 0 && m.sel < m.st.items[extra].msg.ID {
+		return // the selected message stays loaded
+	}
+	clear(m.st.items[:extra])
+	m.st.items = append(m.st.items[:0:0], m.st.items[extra:]...)
+	m.st.touch(0) // its date separator may now show
+	m.hasMore = true
 }
 
 // keepMarks carries over what an edit or delete event may leave out:

@@ -262,3 +262,35 @@ func TestShortThreadFollowsItsParent(t *testing.T) {
 		t.Fatalf("the first reply is on line %d; replies should start at the top:\n%s", got, strings.Join(screen(m), "\n"))
 	}
 }
+
+func TestPinnedPaneKeepsABoundedWindow(t *testing.T) {
+	m := newPane(80, 10, many(1000, 50), false)
+	for _, msg := range many(1050, 2000) {
+		m.Upsert(msg)
+	}
+	if n := m.st.len(); n > keepPinned+trimSlack || n < keepPinned {
+		t.Fatalf("%d messages loaded after 2050 arrived pinned, want %d to %d", n, keepPinned, keepPinned+trimSlack)
+	}
+	if lineOf(m, 3049) != 9 || !m.Pinned() {
+		t.Fatalf("newest not on the last line:\n%s", m.View())
+	}
+	// What was dropped comes back as a page when scrolled to.
+	oldest := m.st.items[0].msg.ID
+	var load tea.Msg
+	for range 200 {
+		if load = press(m, "pgup"); load != nil {
+			break
+		}
+	}
+	if lo, ok := load.(common.LoadOlder); !ok || lo.Before != oldest {
+		t.Fatalf("reaching the top sent %#v, want LoadOlder before %d", load, oldest)
+	}
+	// Scrolled up, nothing is dropped any more.
+	n := m.st.len()
+	for _, msg := range many(3050, 200) {
+		m.Upsert(msg)
+	}
+	if m.st.len() != n+200 {
+		t.Fatalf("scrolled-up pane dropped messages: %d, want %d", m.st.len(), n+200)
+	}
+}
