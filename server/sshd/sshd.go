@@ -56,6 +56,9 @@ type Options struct {
 	// person's own keys are always drawn within one FrameInterval.
 	// Negative: never spaced out.
 	FullRateSessions int
+	// OutputBacklog is how many bytes of frames may wait for a slow
+	// client before its frames are skipped (default DefaultOutputBacklog).
+	OutputBacklog int
 }
 
 // Server is a running SSH front door.
@@ -72,6 +75,7 @@ type ctxKey string
 const (
 	keyUID     ctxKey = "cometterm-uid"
 	keyProblem ctxKey = "cometterm-problem"
+	keyOutput  ctxKey = "cometterm-output"
 )
 
 // New builds the server; Serve starts it.
@@ -100,7 +104,8 @@ func New(opts Options) (*Server, error) {
 		wish.WithIdleTimeout(opts.IdleTimeout),
 		wish.WithPublicKeyAuth(s.publicKeyAuth),
 		wish.WithMiddleware(
-			bm.Middleware(s.teaHandler),
+			s.flushOutput, // innermost: runs once the program has ended
+			bm.MiddlewareWithProgramHandler(s.program),
 			s.limitSessions,
 			activeterm.Middleware(),
 			s.reportProblem, // outermost: runs first
@@ -220,6 +225,35 @@ func (s *Server) limitSessions(next ssh.Handler) ssh.Handler {
 			return
 		}
 		defer s.active.Add(-1)
+		next(sess)
+	}
+}
+
+// program builds the session's program, writing through an outputWriter
+// so that a client that stops reading cannot stall it.
+func (s *Server) program(sess ssh.Session) *tea.Program {
+	m, opts := s.teaHandler(sess)
+	if m == nil {
+		return nil
+	}
+	out := newOutputWriter(sess, s.opts.OutputBacklog)
+	sess.Context().SetValue(keyOutput, out)
+	p := tea.NewProgram(m, append(append(opts, bm.MakeOptions(sess)...), tea.WithOutput(out))...)
+	// Send waits for the program's loop, and the writer must not.
+	out.setResync(func() { go p.Send(tea.ClearScreen()) })
+	return p
+}
+
+// flushOutput sends the program's last frames (which restore the
+// terminal) before the session closes.
+func (s *Server) flushOutput(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		if out, ok := sess.Context().Value(keyOutput).(*outputWriter); ok {
+			out.Close(2 * time.Second)
+			if n := out.Skipped(); n > 0 {
+				s.log.Info("ssh session: frames skipped for a slow client", "frames", n)
+			}
+		}
 		next(sess)
 	}
 }

@@ -1,0 +1,147 @@
+package sshd
+
+import (
+	"io"
+	"sync"
+	"time"
+)
+
+// DefaultOutputBacklog is how many bytes of frames a session may have
+// waiting for a slow SSH client before its frames are skipped.
+const DefaultOutputBacklog = 256 << 10
+
+// outputWriter stands between a session's renderer and its SSH channel.
+// Bubble Tea writes each frame while holding its renderer lock, and a
+// write to an SSH channel blocks while the client does not read: one
+// stalled client would stop its session's program, then its chat
+// client, and leave it holding a socket the hub keeps filling. Here the
+// renderer's writes only queue; a goroutine of the session's own copies
+// them to the channel.
+//
+// A client that falls more than backlog bytes behind loses the frames
+// that have not been sent yet (whole frames, never part of one, so no
+// escape sequence is cut) and, once it has taken what was in flight,
+// gets the whole screen drawn again through resync.
+type outputWriter struct {
+	w       io.Writer
+	backlog int
+
+	mu       sync.Mutex
+	queue    [][]byte
+	queued   int
+	dropping bool // frames are being skipped until the in-flight ones land
+	err      error
+	closed   bool
+	resync   func()
+	skipped  int // frames skipped, for the log
+
+	wake chan struct{}
+	done chan struct{}
+}
+
+func newOutputWriter(w io.Writer, backlog int) *outputWriter {
+	if backlog <= 0 {
+		backlog = DefaultOutputBacklog
+	}
+	o := &outputWriter{w: w, backlog: backlog, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	go o.run()
+	return o
+}
+
+// setResync sets what asks the program for a full redraw.
+func (o *outputWriter) setResync(f func()) {
+	o.mu.Lock()
+	o.resync = f
+	o.mu.Unlock()
+}
+
+// Write queues a frame; it never waits for the client.
+func (o *outputWriter) Write(p []byte) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	switch {
+	case o.err != nil:
+		return 0, o.err
+	case o.closed:
+		return 0, io.ErrClosedPipe
+	case o.dropping:
+		o.skipped++
+		return len(p), nil
+	case o.queued > 0 && o.queued+len(p) > o.backlog:
+		o.skipped += len(o.queue) + 1
+		o.queue, o.queued, o.dropping = nil, 0, true
+		return len(p), nil
+	}
+	o.queue = append(o.queue, append([]byte(nil), p...))
+	o.queued += len(p)
+	select {
+	case o.wake <- struct{}{}:
+	default:
+	}
+	return len(p), nil
+}
+
+func (o *outputWriter) run() {
+	defer close(o.done)
+	for range o.wake {
+		for {
+			o.mu.Lock()
+			batch := o.queue
+			o.queue, o.queued = nil, 0
+			var resync func()
+			if len(batch) == 0 {
+				if o.dropping {
+					// What was in flight has landed: draw everything again.
+					o.dropping, resync = false, o.resync
+				}
+				closed := o.closed
+				o.mu.Unlock()
+				if resync != nil {
+					resync()
+				}
+				if closed {
+					return
+				}
+				break
+			}
+			o.mu.Unlock()
+			for _, b := range batch {
+				if _, err := o.w.Write(b); err != nil {
+					o.mu.Lock()
+					o.err, o.queue, o.queued = err, nil, 0
+					o.mu.Unlock()
+					return
+				}
+			}
+		}
+	}
+}
+
+// Close sends what is queued (the program's last frame restores the
+// terminal), waiting at most timeout for a slow client.
+func (o *outputWriter) Close(timeout time.Duration) {
+	o.mu.Lock()
+	if o.closed {
+		o.mu.Unlock()
+		return
+	}
+	o.closed = true
+	o.mu.Unlock()
+	select {
+	case o.wake <- struct{}{}:
+	default:
+	}
+	t := time.NewTimer(timeout)
+	defer t.Stop()
+	select {
+	case <-o.done:
+	case <-t.C:
+	}
+}
+
+// Skipped is how many frames were not sent to a slow client.
+func (o *outputWriter) Skipped() int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.skipped
+}
