@@ -15,6 +15,7 @@ import (
 
 type (
 	eventMsg        struct{ ev chat.Event }
+	eventBatchMsg   struct{ evs []chat.Event }
 	eventsClosedMsg struct{}
 	connectedMsg    struct{ err error }
 
@@ -104,8 +105,13 @@ type (
 	noopMsg struct{}
 )
 
-// waitEvent is the transport pump: it takes one event off the client's
-// channel; Update re-arms it after each.
+// maxEventBatch bounds how many waiting events one Update takes.
+const maxEventBatch = 64
+
+// waitEvent is the transport pump: it waits for an event on the client's
+// channel and takes those already waiting behind it, so that a burst is
+// one Update (and one frame) rather than one per event; Update re-arms it
+// after each.
 func (m *Model) waitEvent() tea.Cmd {
 	ch := m.be.Events()
 	return func() tea.Msg {
@@ -113,7 +119,23 @@ func (m *Model) waitEvent() tea.Cmd {
 		if !ok {
 			return eventsClosedMsg{}
 		}
-		return eventMsg{ev: ev}
+		evs := []chat.Event{ev}
+		for len(evs) < maxEventBatch {
+			select {
+			case ev, ok := <-ch:
+				if !ok {
+					return eventBatchMsg{evs: evs} // the next wait reports the close
+				}
+				evs = append(evs, ev)
+				continue
+			default:
+			}
+			break
+		}
+		if len(evs) == 1 {
+			return eventMsg{ev: evs[0]}
+		}
+		return eventBatchMsg{evs: evs}
 	}
 }
 

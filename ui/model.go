@@ -190,6 +190,12 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.handleClick(msg)
 	case eventMsg:
 		return m, tea.Batch(m.handleEvent(msg.ev), m.waitEvent())
+	case eventBatchMsg:
+		cmds := make([]tea.Cmd, 0, len(msg.evs)+1)
+		for _, ev := range msg.evs {
+			cmds = append(cmds, m.handleEvent(ev))
+		}
+		return m, tea.Batch(append(cmds, m.waitEvent())...)
 	case eventsClosedMsg:
 		m.status.SetStatus(chat.ConnDisconnected, 0, 0)
 		return m, nil
