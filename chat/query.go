@@ -137,6 +137,11 @@ type ReceiptResult struct {
 	// All is true when this receipt made every member of a group have
 	// delivered (or read) the message: time for deliveredToAll/readByAll.
 	All bool
-	// Message is the message the receipt is for.
+	// Message is the message the receipt is for, with its addressing
+	// fields only: ID, Sender, Receiver, ReceiverType, ConversationID and
+	// ParentID.
 	Message Message
+	// Members is the number of members of the group, for a new receipt on
+	// a group message (0 otherwise).
+	Members int
 }

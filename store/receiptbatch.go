@@ -36,6 +36,7 @@ var errClosed = errors.New("store: closed")
 
 type receiptBatcher struct {
 	d       *DB
+	stmts   *writeStmts // the receipt path's statements, prepared on the writer
 	calls   chan receiptCall
 	stop    chan struct{}
 	stopped sync.WaitGroup
@@ -43,7 +44,7 @@ type receiptBatcher struct {
 }
 
 func newReceiptBatcher(d *DB) *receiptBatcher {
-	b := &receiptBatcher{d: d, calls: make(chan receiptCall), stop: make(chan struct{})}
+	b := &receiptBatcher{d: d, stmts: newWriteStmts(d.w), calls: make(chan receiptCall), stop: make(chan struct{})}
 	b.stopped.Add(1)
 	go b.run()
 	return b
@@ -71,6 +72,7 @@ func (b *receiptBatcher) do(ctx context.Context, c receiptCall) (chat.ReceiptRes
 
 func (b *receiptBatcher) run() {
 	defer b.stopped.Done()
+	defer b.stmts.close()
 	for {
 		var batch []receiptCall
 		select {
@@ -94,22 +96,31 @@ func (b *receiptBatcher) run() {
 
 // commit records a batch in one transaction. A receipt that fails (no
 // access, unknown message) is rolled back to its savepoint alone; only a
-// failure of the transaction itself fails them all.
+// failure of the transaction itself fails them all. Receipts that change
+// nothing (repeats, the author's own message) and those refused by the
+// checks write nothing, so only the others take a savepoint.
 func (b *receiptBatcher) commit(batch []receiptCall) {
 	answers := make([]receiptAnswer, len(batch))
 	ctx := context.Background()
-	err := b.d.tx(ctx, func(t querier) error {
+	err := b.inTx(ctx, func(q querier) error {
+		sizes := make(map[string]int)
 		for i, c := range batch {
-			if _, err := t.ExecContext(ctx, `SAVEPOINT receipt`); err != nil {
+			res, target, err := receiptCheck(ctx, q, c.uid, c.id, c.typ)
+			if err != nil || !res.New {
+				answers[i] = receiptAnswer{res: res, err: err}
+				continue
+			}
+			if _, err := q.ExecContext(ctx, `SAVEPOINT receipt`); err != nil {
 				return fmt.Errorf("store: savepoint: %w", err)
 			}
-			res, err := receiptIn(ctx, t, c.uid, c.id, c.typ, c.at)
+			err = receiptWrite(ctx, q, c.uid, target, c.typ, c.at, sizes, &res)
 			answers[i] = receiptAnswer{res: res, err: err}
-			undo := `RELEASE receipt`
 			if err != nil {
-				undo = `ROLLBACK TO receipt; RELEASE receipt`
+				if _, err := q.ExecContext(ctx, `ROLLBACK TO receipt`); err != nil {
+					return fmt.Errorf("store: roll back to savepoint: %w", err)
+				}
 			}
-			if _, err := t.ExecContext(ctx, undo); err != nil {
+			if _, err := q.ExecContext(ctx, `RELEASE receipt`); err != nil {
 				return fmt.Errorf("store: release savepoint: %w", err)
 			}
 		}
@@ -121,6 +132,23 @@ func (b *receiptBatcher) commit(batch []receiptCall) {
 		}
 		c.done <- answers[i]
 	}
+	b.stmts.prepareSeen(ctx)
+}
+
+// inTx is DB.tx with the batcher's prepared statements.
+func (b *receiptBatcher) inTx(ctx context.Context, fn func(querier) error) error {
+	t, err := b.d.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	if err := fn(b.stmts.in(t)); err != nil {
+		_ = t.Rollback()
+		return err
+	}
+	if err := t.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
 }
 
 func (b *receiptBatcher) close() {

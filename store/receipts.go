@@ -62,46 +62,68 @@ func inConversation(ctx context.Context, q querier, id chat.ID, conversationID s
 	return nil
 }
 
-// moveMarks advances uid's marks in a conversation to upTo and fills the
-// receipts of the messages passed.
-func moveMarks(ctx context.Context, t querier, uid, conversationID string, upTo chat.ID, at int64, read bool) error {
-	if err := ensureConversation(ctx, t, uid, conversationID, at); err != nil {
-		return err
-	}
-	var delivered, readMark int64
-	err := t.QueryRowContext(ctx, `SELECT delivered_upto, read_upto FROM conversations
-		WHERE uid = ? AND conversation_id = ?`, uid, conversationID).Scan(&delivered, &readMark)
-	if err != nil {
-		return fmt.Errorf("store: marks of %s in %s: %w", uid, conversationID, err)
-	}
-	from, readAt := delivered, int64(0)
-	if read {
-		from, readAt = readMark, at
-	}
-	_, err = t.ExecContext(ctx, `
-		INSERT INTO receipts (message_id, uid, delivered_at, read_at)
+// Statements of moveMarks, kept constant so that the receipt batcher runs
+// them prepared.
+const (
+	selectMarks = `SELECT delivered_upto, read_upto FROM conversations WHERE uid = ? AND conversation_id = ?`
+	fillMarks   = `INSERT INTO receipts (message_id, uid, delivered_at, read_at)
 		SELECT id, ?, ?, ? FROM messages
 		WHERE conversation_id = ? AND id > ? AND id <= ? AND sender <> ?
 		ON CONFLICT (message_id, uid) DO UPDATE SET
 			delivered_at = CASE WHEN delivered_at = 0 THEN excluded.delivered_at ELSE delivered_at END,
-			read_at = CASE WHEN read_at = 0 THEN excluded.read_at ELSE read_at END`,
-		uid, at, readAt, conversationID, from, int64(upTo), uid)
-	if err != nil {
-		return fmt.Errorf("store: fill receipts of %s in %s: %w", uid, conversationID, err)
+			read_at = CASE WHEN read_at = 0 THEN excluded.read_at ELSE read_at END`
+	moveDelivered = `UPDATE conversations SET delivered_upto = max(delivered_upto, ?)
+		WHERE uid = ? AND conversation_id = ?`
+	// moveRead sets the read mark and recounts the unread messages after
+	// it, as recountUnread does.
+	moveRead = `UPDATE conversations SET delivered_upto = max(delivered_upto, ?), read_upto = ?,
+		unread = (SELECT count(*) FROM messages m
+			WHERE m.conversation_id = ? AND m.id > ? AND m.deleted_at = 0 AND ` + unreadSQL + `)
+		WHERE uid = ? AND conversation_id = ?`
+)
+
+// marks are a reader's delivered_upto and read_upto in a conversation.
+type marks struct{ delivered, read int64 }
+
+// moveMarks advances uid's marks in a conversation to upTo and fills the
+// receipts of the messages passed.
+func moveMarks(ctx context.Context, t querier, uid, conversationID string, upTo chat.ID, at int64, read bool) error {
+	var mk marks
+	err := t.QueryRowContext(ctx, selectMarks, uid, conversationID).Scan(&mk.delivered, &mk.read)
+	if errors.Is(err, sql.ErrNoRows) {
+		if err := ensureConversation(ctx, t, uid, conversationID, at); err != nil {
+			return err
+		}
+	} else if err != nil {
+		return fmt.Errorf("store: marks of %s in %s: %w", uid, conversationID, err)
 	}
+	return advanceMarks(ctx, t, uid, conversationID, upTo, at, read, mk, upTo)
+}
+
+// advanceMarks moves uid's marks mk (the conversation row exists) to upTo,
+// filling the receipts of the messages passed up to fillTo, and for a read
+// recounts the unread messages.
+func advanceMarks(ctx context.Context, t querier, uid, conversationID string, upTo chat.ID, at int64, read bool,
+	mk marks, fillTo chat.ID) error {
+	from, readAt := mk.delivered, int64(0)
 	if read {
-		_, err = t.ExecContext(ctx, `UPDATE conversations SET delivered_upto = max(delivered_upto, ?),
-			read_upto = max(read_upto, ?) WHERE uid = ? AND conversation_id = ?`,
-			int64(upTo), int64(upTo), uid, conversationID)
-	} else {
-		_, err = t.ExecContext(ctx, `UPDATE conversations SET delivered_upto = max(delivered_upto, ?)
-			WHERE uid = ? AND conversation_id = ?`, int64(upTo), uid, conversationID)
+		from, readAt = mk.read, at
+	}
+	if from < int64(fillTo) {
+		_, err := t.ExecContext(ctx, fillMarks, uid, at, readAt, conversationID, from, int64(fillTo), uid)
+		if err != nil {
+			return fmt.Errorf("store: fill receipts of %s in %s: %w", uid, conversationID, err)
+		}
+	}
+	var err error
+	if read {
+		newRead := max(mk.read, int64(upTo))
+		_, err = t.ExecContext(ctx, moveRead, int64(upTo), newRead, conversationID, newRead, uid, uid, conversationID)
+	} else if mk.delivered < int64(upTo) {
+		_, err = t.ExecContext(ctx, moveDelivered, int64(upTo), uid, conversationID)
 	}
 	if err != nil {
 		return fmt.Errorf("store: move marks of %s in %s: %w", uid, conversationID, err)
-	}
-	if read {
-		return recountUnread(ctx, t, uid, conversationID)
 	}
 	return nil
 }
@@ -137,7 +159,8 @@ func (d *DB) MarkUnread(ctx context.Context, uid, conversationID string, from ch
 // Receipt records that uid delivered or read message id; see
 // server.Store. For a top-level message it also moves uid's conversation
 // marks (earlier messages count as delivered/read too); a reply's receipt
-// stays with the reply.
+// stays with the reply. The result's Message has the addressing fields
+// only (ID, Sender, Receiver, ReceiverType, ConversationID, ParentID).
 func (d *DB) Receipt(ctx context.Context, uid string, id chat.ID, typ chat.ReceiptType, at int64) (chat.ReceiptResult, error) {
 	if typ != chat.ReceiptDelivered && typ != chat.ReceiptRead {
 		return chat.ReceiptResult{}, chat.FieldError("action", "A receipt is delivered or read.")
@@ -145,66 +168,139 @@ func (d *DB) Receipt(ctx context.Context, uid string, id chat.ID, typ chat.Recei
 	return d.receipts.do(ctx, receiptCall{uid: uid, id: id, typ: typ, at: at})
 }
 
-// receiptIn records one receipt inside the write transaction t.
-func receiptIn(ctx context.Context, t querier, uid string, id chat.ID, typ chat.ReceiptType, at int64) (chat.ReceiptResult, error) {
-	var res chat.ReceiptResult
-	err := func() error {
-		m, err := visibleMessage(ctx, t, id, uid)
-		if err != nil {
-			return err
-		}
-		res = chat.ReceiptResult{Message: m}
-		if m.Sender == uid {
-			return nil
-		}
-		var delivered, read int64
-		err = t.QueryRowContext(ctx, `SELECT delivered_at, read_at FROM receipts WHERE message_id = ? AND uid = ?`,
-			int64(id), uid).Scan(&delivered, &read)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("store: receipt of %s on %d: %w", uid, id, err)
-		}
-		res.New = delivered == 0 || (typ == chat.ReceiptRead && read == 0)
-		if !res.New {
-			return nil
-		}
-		isRead := typ == chat.ReceiptRead
-		readAt := read
-		if isRead {
-			readAt = at
-		}
-		if delivered == 0 {
-			delivered = at
-		}
-		if _, err := t.ExecContext(ctx, `INSERT INTO receipts (message_id, uid, delivered_at, read_at)
-			VALUES (?, ?, ?, ?) ON CONFLICT (message_id, uid) DO UPDATE SET
-			delivered_at = excluded.delivered_at, read_at = excluded.read_at`,
-			int64(id), uid, delivered, readAt); err != nil {
-			return fmt.Errorf("store: store receipt of %s on %d: %w", uid, id, err)
-		}
-		if m.ParentID == 0 {
-			if err := moveMarks(ctx, t, uid, m.ConversationID, id, at, isRead); err != nil {
+// receiptLook reads in one statement what recording a receipt needs: the
+// message's addressing, whether the reader (bound thrice) is a current
+// member of its group, the reader's receipt on it and the reader's marks
+// in its conversation (-1 without a conversation row).
+const receiptLook = `SELECT m.sender, m.receiver, m.receiver_type, m.conversation_id, coalesce(m.parent_id, 0),
+	m.receiver_type = 'user' OR EXISTS (SELECT 1 FROM members mb WHERE mb.guid = m.receiver AND mb.uid = ?),
+	coalesce(r.delivered_at, 0), coalesce(r.read_at, 0),
+	coalesce(c.delivered_upto, -1), coalesce(c.read_upto, -1)
+	FROM messages m
+	LEFT JOIN receipts r ON r.message_id = m.id AND r.uid = ?
+	LEFT JOIN conversations c ON c.uid = ? AND c.conversation_id = m.conversation_id
+	WHERE m.id = ?`
+
+// receiptTarget is a message as receiptLook reads it for one reader.
+type receiptTarget struct {
+	m               chat.Message // addressing fields only
+	delivered, read int64        // the reader's receipt on it, 0 for none
+	marks           marks        // the reader's marks, -1 without a conversation row
+}
+
+// receiptCheck is the read-only half of recording a receipt: it finds the
+// message, checks the reader may see it (canSee's rule) and tells whether
+// the receipt is new. Only a new receipt needs receiptWrite.
+func receiptCheck(ctx context.Context, q querier, uid string, id chat.ID, typ chat.ReceiptType) (chat.ReceiptResult, receiptTarget, error) {
+	tg := receiptTarget{m: chat.Message{ID: id}}
+	m := &tg.m
+	var ok bool
+	err := q.QueryRowContext(ctx, receiptLook, uid, uid, uid, int64(id)).Scan(&m.Sender, &m.Receiver, &m.ReceiverType,
+		&m.ConversationID, &m.ParentID, &ok, &tg.delivered, &tg.read, &tg.marks.delivered, &tg.marks.read)
+	if err != nil {
+		return chat.ReceiptResult{}, tg, notFound(err, errMessageID(id), "message")
+	}
+	if m.ReceiverType == chat.ReceiverUser {
+		peer, _, party := chat.SplitConversationID(m.ConversationID, uid)
+		ok = party && peer != ""
+	}
+	if !ok {
+		return chat.ReceiptResult{}, tg, errNoAccess(id)
+	}
+	res := chat.ReceiptResult{Message: *m}
+	if m.Sender == uid {
+		return res, tg, nil
+	}
+	res.New = tg.delivered == 0 || (typ == chat.ReceiptRead && tg.read == 0)
+	return res, tg, nil
+}
+
+const upsertReceipt = `INSERT INTO receipts (message_id, uid, delivered_at, read_at)
+	VALUES (?, ?, ?, ?) ON CONFLICT (message_id, uid) DO UPDATE SET
+	delivered_at = excluded.delivered_at, read_at = excluded.read_at`
+
+// Whether a receipt completes a group (deliveredToAll/readByAll) is
+// decided in three steps, cheapest first: the group's member count (once
+// per batch: only receipts are written in a batch, so members do not
+// change), the number of receipts on the message with the column set, and
+// only when those leave it open, a look at every member. Receipts of
+// former members count too, so fewer receipts than members but the sender
+// means some member has not delivered/read yet.
+const countMembers = `SELECT count(*) FROM members WHERE guid = ?`
+
+// countReceipts counts the receipts on a message with delivered_at, then
+// with read_at set.
+var countReceipts = [2]string{
+	`SELECT count(*) FROM receipts WHERE message_id = ? AND delivered_at > 0`,
+	`SELECT count(*) FROM receipts WHERE message_id = ? AND read_at > 0`,
+}
+
+// allReceipts tells whether every member of a group but the sender has
+// the column set on a message: guid, sender, message id.
+var allReceipts = [2]string{
+	`SELECT NOT EXISTS (SELECT 1 FROM members mb WHERE mb.guid = ? AND mb.uid <> ? AND NOT EXISTS (
+		SELECT 1 FROM receipts r WHERE r.message_id = ? AND r.uid = mb.uid AND r.delivered_at > 0))`,
+	`SELECT NOT EXISTS (SELECT 1 FROM members mb WHERE mb.guid = ? AND mb.uid <> ? AND NOT EXISTS (
+		SELECT 1 FROM receipts r WHERE r.message_id = ? AND r.uid = mb.uid AND r.read_at > 0))`,
+}
+
+// receiptWrite stores a new receipt that receiptCheck let through and
+// completes res (All, Members). sizes caches group member counts for the
+// transaction.
+func receiptWrite(ctx context.Context, t querier, uid string, tg receiptTarget, typ chat.ReceiptType, at int64,
+	sizes map[string]int, res *chat.ReceiptResult) error {
+	m, id := &tg.m, tg.m.ID
+	isRead := typ == chat.ReceiptRead
+	delivered, readAt := tg.delivered, tg.read
+	if delivered == 0 {
+		delivered = at
+	}
+	if isRead {
+		readAt = at
+	}
+	if _, err := t.ExecContext(ctx, upsertReceipt, int64(id), uid, delivered, readAt); err != nil {
+		return fmt.Errorf("store: store receipt of %s on %d: %w", uid, id, err)
+	}
+	if m.ParentID == 0 {
+		mk := tg.marks
+		if mk.delivered < 0 {
+			if err := ensureConversation(ctx, t, uid, m.ConversationID, at); err != nil {
 				return err
 			}
+			mk = marks{}
 		}
-		if m.ReceiverType == chat.ReceiverGroup {
-			col := "delivered_at"
-			if isRead {
-				col = "read_at"
-			}
-			var missing int
-			err := t.QueryRowContext(ctx, `SELECT count(*) FROM members mb
-				LEFT JOIN receipts r ON r.message_id = ? AND r.uid = mb.uid
-				WHERE mb.guid = ? AND mb.uid <> ? AND coalesce(r.`+col+`, 0) = 0`,
-				int64(id), m.Receiver, m.Sender).Scan(&missing)
-			if err != nil {
-				return fmt.Errorf("store: receipts on %d: %w", id, err)
-			}
-			res.All = missing == 0
+		// The messages before this one count as delivered/read too.
+		if err := advanceMarks(ctx, t, uid, m.ConversationID, id, at, isRead, mk, id-1); err != nil {
+			return err
 		}
-		res.Message, err = loadMessage(ctx, t, id, uid)
-		return err
-	}()
-	return res, err
+	}
+	if m.ReceiverType != chat.ReceiverGroup {
+		return nil
+	}
+	members, ok := sizes[m.Receiver]
+	if !ok {
+		if err := t.QueryRowContext(ctx, countMembers, m.Receiver).Scan(&members); err != nil {
+			return fmt.Errorf("store: members of %s: %w", m.Receiver, err)
+		}
+		sizes[m.Receiver] = members
+	}
+	res.Members = members
+	col := 0
+	if isRead {
+		col = 1
+	}
+	var done int
+	if err := t.QueryRowContext(ctx, countReceipts[col], int64(id)).Scan(&done); err != nil {
+		return fmt.Errorf("store: receipts on %d: %w", id, err)
+	}
+	if done < members-1 {
+		return nil
+	}
+	err := t.QueryRowContext(ctx, allReceipts[col], m.Receiver, m.Sender, int64(id)).Scan(&res.All)
+	if err != nil {
+		return fmt.Errorf("store: receipts on %d: %w", id, err)
+	}
+	return nil
 }
 
 // coveringMarks are a reader's delivered and read times for a message: a

@@ -23,8 +23,14 @@ func TestReceiptsOneToOne(t *testing.T) {
 	}
 	r, err := db.Receipt(ctx, "bob", m2.ID, chat.ReceiptDelivered, t0+3)
 	must(t, err)
-	if !r.New || r.All || r.Message.ID != m2.ID || r.Message.MyReceipt == nil || r.Message.MyReceipt.DeliveredAt != t0+3 {
+	if !r.New || r.All || r.Message.ID != m2.ID || r.Message.Sender != "alice" || r.Message.Receiver != "bob" ||
+		r.Message.ReceiverType != chat.ReceiverUser || r.Message.ConversationID != "alice_user_bob" {
 		t.Fatalf("delivered %+v", r)
+	}
+	got, err := db.Message(ctx, m2.ID, "bob")
+	must(t, err)
+	if got.MyReceipt == nil || got.MyReceipt.DeliveredAt != t0+3 || got.MyReceipt.ReadAt != 0 {
+		t.Fatalf("bob's receipt on m2 after delivered %+v", got.MyReceipt)
 	}
 	again, err := db.Receipt(ctx, "bob", m2.ID, chat.ReceiptDelivered, t0+4)
 	must(t, err)
@@ -33,8 +39,13 @@ func TestReceiptsOneToOne(t *testing.T) {
 	}
 	r, err = db.Receipt(ctx, "bob", m2.ID, chat.ReceiptRead, t0+5)
 	must(t, err)
-	if !r.New || r.Message.MyReceipt.ReadAt != t0+5 || r.Message.MyReceipt.DeliveredAt != t0+3 {
+	if !r.New {
 		t.Fatalf("read %+v", r)
+	}
+	got, err = db.Message(ctx, m2.ID, "bob")
+	must(t, err)
+	if got.MyReceipt == nil || got.MyReceipt.ReadAt != t0+5 || got.MyReceipt.DeliveredAt != t0+3 {
+		t.Fatalf("bob's receipt on m2 after read %+v", got.MyReceipt)
 	}
 	// Delivering and reading m2 did m1 too, and the sender sees it on m1.
 	seen, err := db.Message(ctx, m1.ID, "alice")
@@ -162,5 +173,54 @@ func TestMarkDeliveredAndReplyReceipts(t *testing.T) {
 	got, _ = db.Message(ctx, m3.ID, "bob")
 	if got.MyReceipt != nil {
 		t.Fatalf("m3 marked by a reply receipt: %+v", got.MyReceipt)
+	}
+}
+
+// Receipts kept by members who left do not count towards readByAll, and a
+// new group receipt reports the group's size.
+func TestReceiptsAllIgnoresFormerMembers(t *testing.T) {
+	db := newDB(t)
+	ctx := context.Background()
+	for _, u := range []string{"alice", "bob", "carol", "dave"} {
+		mustUser(t, db, u, u)
+	}
+	mustGroup(t, db, "g", "alice", chat.GroupPublic, "bob", "carol", "dave")
+	m := mustSend(t, db, text("alice", "g", chat.ReceiverGroup, "hi", t0))
+	r, err := db.Receipt(ctx, "dave", m.ID, chat.ReceiptRead, t0+1)
+	must(t, err)
+	if !r.New || r.All || r.Members != 4 {
+		t.Fatalf("dave's read %+v", r)
+	}
+	_, err = db.RemoveMember(ctx, "g", "dave", chat.RemovalLeft, "dave", t0+2)
+	must(t, err)
+	r, err = db.Receipt(ctx, "bob", m.ID, chat.ReceiptRead, t0+3)
+	must(t, err)
+	if !r.New || r.All || r.Members != 3 {
+		t.Fatalf("bob's read counted dave's: %+v", r)
+	}
+	_, err = db.Receipt(ctx, "dave", m.ID, chat.ReceiptRead, t0+4)
+	wantCode(t, err, chat.ErrMessageNoAccess)
+	r, err = db.Receipt(ctx, "carol", m.ID, chat.ReceiptRead, t0+5)
+	must(t, err)
+	if !r.New || !r.All {
+		t.Fatalf("carol's read should complete readByAll: %+v", r)
+	}
+
+	// A reply's receipt completes it alone and leaves the marks alone.
+	reply := text("alice", "g", chat.ReceiverGroup, "in thread", t0+6)
+	reply.ParentID = m.ID
+	rm := mustSend(t, db, reply)
+	next := mustSend(t, db, text("alice", "g", chat.ReceiverGroup, "next", t0+7))
+	for i, uid := range []string{"bob", "carol"} {
+		r, err = db.Receipt(ctx, uid, rm.ID, chat.ReceiptDelivered, t0+8)
+		must(t, err)
+		if !r.New || r.All != (i == 1) || r.Message.ParentID != m.ID {
+			t.Fatalf("%s's delivery of the reply %+v", uid, r)
+		}
+	}
+	got, err := db.Message(ctx, next.ID, "bob")
+	must(t, err)
+	if got.MyReceipt != nil {
+		t.Fatalf("a reply's receipt marked a later message: %+v", got.MyReceipt)
 	}
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"sync"
 )
 
@@ -86,4 +87,101 @@ func (q cached) QueryRowContext(ctx context.Context, query string, args ...any) 
 		return s.QueryRowContext(ctx, args...)
 	}
 	return q.c.db.QueryRowContext(ctx, query, args...)
+}
+
+// writeStmts keeps statements prepared on the writer's connection for the
+// receipt batcher. A statement cannot be prepared on the writer while a
+// transaction holds its only connection, so a query first seen inside a
+// transaction runs unprepared there and is prepared after the commit
+// (prepareSeen); later transactions bind it with Tx.StmtContext, which
+// reuses the statement already prepared on the connection. Only the
+// batcher's goroutine uses it.
+type writeStmts struct {
+	db   *sql.DB
+	m    map[string]*sql.Stmt // nil value: preparing failed, run unprepared
+	seen []string             // queries to prepare after the transaction
+}
+
+func newWriteStmts(db *sql.DB) *writeStmts {
+	return &writeStmts{db: db, m: make(map[string]*sql.Stmt)}
+}
+
+// in returns a querier for transaction t that runs the known queries
+// through prepared statements.
+func (w *writeStmts) in(t *sql.Tx) *txStmts {
+	return &txStmts{w: w, t: t, bound: make(map[string]*sql.Stmt)}
+}
+
+// prepareSeen prepares the queries met since the last call. It must run
+// outside any transaction on the writer.
+func (w *writeStmts) prepareSeen(ctx context.Context) {
+	for _, q := range w.seen {
+		if _, ok := w.m[q]; ok {
+			continue
+		}
+		s, err := w.db.PrepareContext(ctx, q)
+		if err != nil {
+			s = nil
+		}
+		w.m[q] = s
+	}
+	w.seen = w.seen[:0]
+}
+
+func (w *writeStmts) close() {
+	for q, s := range w.m {
+		if s != nil {
+			s.Close()
+		}
+		delete(w.m, q)
+	}
+}
+
+// txStmts is the querier of one write transaction with writeStmts.
+type txStmts struct {
+	w     *writeStmts
+	t     *sql.Tx
+	bound map[string]*sql.Stmt
+}
+
+// stmt returns query's statement bound to the transaction, or nil to run
+// the query unprepared.
+func (q *txStmts) stmt(ctx context.Context, query string) *sql.Stmt {
+	if s, ok := q.bound[query]; ok {
+		return s
+	}
+	p, ok := q.w.m[query]
+	if !ok {
+		if len(q.w.m)+len(q.w.seen) < maxCachedStmts && !slices.Contains(q.w.seen, query) {
+			q.w.seen = append(q.w.seen, query)
+		}
+		return nil
+	}
+	var s *sql.Stmt
+	if p != nil {
+		s = q.t.StmtContext(ctx, p)
+	}
+	q.bound[query] = s
+	return s
+}
+
+func (q *txStmts) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if s := q.stmt(ctx, query); s != nil {
+		return s.ExecContext(ctx, args...)
+	}
+	return q.t.ExecContext(ctx, query, args...)
+}
+
+func (q *txStmts) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if s := q.stmt(ctx, query); s != nil {
+		return s.QueryContext(ctx, args...)
+	}
+	return q.t.QueryContext(ctx, query, args...)
+}
+
+func (q *txStmts) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if s := q.stmt(ctx, query); s != nil {
+		return s.QueryRowContext(ctx, args...)
+	}
+	return q.t.QueryRowContext(ctx, query, args...)
 }
