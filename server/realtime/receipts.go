@@ -36,33 +36,29 @@ func (c *conn) onReceipt(f wire.Frame) {
 	ctx, cancel := c.dirCtx()
 	defer cancel()
 
-	m, err := h.dir.Message(ctx, body.MessageID, c.uid)
-	if err != nil {
-		c.warn("receipt for a message the reader cannot see", f, err)
-		return
-	}
-	if why := c.mayMark(m); why != "" {
-		c.warn(why, f, nil)
-		return
-	}
+	// The store finds the message and checks that the reader may see it
+	// (a party of the 1:1 chat, a member of the group); a receipt on the
+	// reader's own message changes nothing.
 	now := h.opts.Now().Unix()
-	res, err := h.dir.Receipt(ctx, c.uid, m.ID, typ, now)
+	res, err := h.dir.Receipt(ctx, c.uid, body.MessageID, typ, now)
 	if err != nil {
-		c.warn("receipt not stored", f, err)
+		if chat.HasCode(err, chat.ErrMessageIDNotFound) || chat.HasCode(err, chat.ErrMessageNoAccess) {
+			c.warn("receipt for a message the reader cannot see", f, err)
+		} else {
+			c.warn("receipt not stored", f, err)
+		}
+		return
+	}
+	m := res.Message
+	if m.Sender == c.uid {
+		c.warn("receipt for the reader's own message", f, nil)
 		return
 	}
 	if !res.New {
 		return
 	}
-	if m.ReceiverType == chat.ReceiverGroup {
-		g, err := h.dir.Group(ctx, m.Receiver, c.uid)
-		if err != nil {
-			c.warn("receipt group unavailable", f, err)
-			return
-		}
-		if g.MembersCount > h.opts.ReceiptMemberLimit {
-			return
-		}
+	if m.ReceiverType == chat.ReceiverGroup && res.Members > h.opts.ReceiptMemberLimit {
+		return
 	}
 
 	me := c.me(ctx)
@@ -90,29 +86,6 @@ func (c *conn) onReceipt(f wire.Frame) {
 		return
 	}
 	h.deliver([]string{m.Sender}, frame, nil)
-}
-
-// mayMark says why the reader may not mark m, or "" if they may: only a
-// recipient marks, in a 1:1 chat the receiver and in a group a member.
-func (c *conn) mayMark(m chat.Message) string {
-	if m.Sender == c.uid {
-		return "receipt for the reader's own message"
-	}
-	switch m.ReceiverType {
-	case chat.ReceiverUser:
-		if m.Receiver != c.uid {
-			return "receipt for a message addressed to someone else"
-		}
-	case chat.ReceiverGroup:
-		ctx, cancel := c.dirCtx()
-		defer cancel()
-		if _, err := c.hub.dir.Member(ctx, m.Receiver, c.uid); err != nil {
-			return "receipt for a group the reader is not in"
-		}
-	default:
-		return "receipt for a message without receiver type"
-	}
-	return ""
 }
 
 // receiptReceiver addresses a receipt as the SDK does: in a 1:1 chat the
