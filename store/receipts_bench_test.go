@@ -85,3 +85,13 @@ func BenchmarkReceiptGroup200Parallel(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkInsertGroup200 posts to a 200-member group: one message row
+// and every member's conversation row (last message, unread count).
+func BenchmarkInsertGroup200(b *testing.B) {
+	db, _ := receiptGroup(b, 200)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		mustSend(b, db, text("owner", "g", chat.ReceiverGroup, "hello", t0+int64(i)))
+	}
+}

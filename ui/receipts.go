@@ -15,6 +15,12 @@ import (
 // message makes every client write twice to the server.
 const receiptDelay = 250 * time.Millisecond
 
+// groupReceiptDelay is the same for a burst that starts in a group: there
+// every member acknowledges every message, so a group of a few hundred
+// people sends the server that many receipts per flush, and a second is
+// still soon enough for "read by N".
+const groupReceiptDelay = time.Second
+
 // pendingReceipts are the newest messages waiting to be acknowledged, per
 // conversation (and thread).
 type pendingReceipts struct {
@@ -46,7 +52,11 @@ func (m *Model) queueReceipt(msg chat.Message, read bool) tea.Cmd {
 		return nil
 	}
 	p.armed = true
-	return tea.Tick(receiptDelay, func(time.Time) tea.Msg { return flushReceiptsMsg{} })
+	delay := receiptDelay
+	if msg.ReceiverType == chat.ReceiverGroup {
+		delay = groupReceiptDelay
+	}
+	return tea.Tick(delay, func(time.Time) tea.Msg { return flushReceiptsMsg{} })
 }
 
 // flushReceipts sends one receipt per conversation: read where the newest

@@ -52,6 +52,7 @@ type config struct {
 	serverProfile         string
 	serverHeap            string
 	serverBlock           string
+	serverTrace           string
 }
 
 func main() {
@@ -72,6 +73,7 @@ func main() {
 	flag.BoolVar(&c.verbose, "v", false, "log progress")
 	flag.StringVar(&c.serverProfile, "server-cpuprofile", "", "write the server's CPU profile of the send phase to this file (through COMETTERM_PPROF)")
 	flag.StringVar(&c.serverHeap, "server-heapprofile", "", "write the server's heap profile, taken once every session is open, to this file")
+	flag.StringVar(&c.serverTrace, "server-trace", "", "write an execution trace of the server's first 5 s of the send phase to this file (go tool trace)")
 	flag.StringVar(&c.serverBlock, "server-blockprofile", "", "write the server's blocking profile (where goroutines waited), taken after the send phase, to this file")
 	flag.Parse()
 	c.appID, c.authKey, c.restK = "benchapp", "bench-auth-key-0123456789", "bench-rest-api-key-0123456789"

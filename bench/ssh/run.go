@@ -109,6 +109,12 @@ func run(ctx context.Context, c config, log *slog.Logger) error {
 	var ru0 syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru0)
 	profiled := make(chan error, 1)
+	traced := make(chan error, 1)
+	if c.serverTrace != "" {
+		go func() { traced <- srv.profile(ctx, "trace?seconds=5", 5*time.Second, c.serverTrace) }()
+	} else {
+		traced <- nil
+	}
 	if c.serverProfile != "" {
 		go func() { profiled <- srv.cpuProfile(ctx, c.duration, c.serverProfile) }()
 	} else {
@@ -138,6 +144,9 @@ func run(ctx context.Context, c config, log *slog.Logger) error {
 	stopSampling()
 	bg.Wait()
 	rssEnd, _ := srv.rssKB()
+	if err := <-traced; err != nil {
+		log.Warn("server trace", "err", err)
+	}
 	if c.serverBlock != "" {
 		if err := srv.profile(ctx, "block", 0, c.serverBlock); err != nil {
 			log.Warn("server block profile", "err", err)

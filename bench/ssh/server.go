@@ -63,7 +63,7 @@ func startServer(ctx context.Context, c config, log *slog.Logger) (*server, erro
 	}
 	cmd.Stderr = os.Stderr
 	var pprofAddr string
-	if c.serverProfile != "" || c.serverHeap != "" || c.serverBlock != "" {
+	if c.serverProfile != "" || c.serverHeap != "" || c.serverBlock != "" || c.serverTrace != "" {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			os.RemoveAll(dataDir)
