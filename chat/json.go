@@ -2,8 +2,8 @@ package chat
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
+	json "github.com/segmentio/encoding/json"
 	"strconv"
 )
 
@@ -58,6 +58,16 @@ func flexInt(b []byte) (int64, error) {
 	b = bytes.TrimSpace(b)
 	if bytes.Equal(b, []byte("null")) {
 		return 0, nil
+	}
+	if len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' && bytes.IndexByte(b, '\\') < 0 {
+		// The usual "42": no escapes to undo.
+		if len(b) == 2 {
+			return 0, nil
+		}
+		return strconv.ParseInt(string(b[1:len(b)-1]), 10, 64)
+	}
+	if n, err := strconv.ParseInt(string(b), 10, 64); err == nil {
+		return n, nil
 	}
 	if len(b) > 0 && b[0] == '"' {
 		var s string
