@@ -165,6 +165,11 @@ func httpClient(conn config.Connection) (*http.Client, error) {
 
 // startSSH serves the TUI over SSH: each session logs in to the node as the
 // SSH user through the same client library and WebSocket path as any other
+
+// sshInspectorCapacity is how many events each SSH session's inspector
+// keeps: a server may hold hundreds of sessions, each keeping frames.
+const sshInspectorCapacity = 500
+
 // client.
 func startSSH(n *node, spec sshSpec, log *slog.Logger) (*sshFront, error) {
 	ln, err := net.Listen("tcp", spec.Addr)
@@ -201,7 +206,8 @@ func startSSH(n *node, spec sshSpec, log *slog.Logger) (*sshFront, error) {
 			if err != nil {
 				return nil, nil, err
 			}
-			m := ui.New(c, ui.Options{Logger: log.With("part", "ssh-ui", "uid", uid), ServerLabel: "ssh · " + uid})
+			m := ui.New(c, ui.Options{Logger: log.With("part", "ssh-ui", "uid", uid), ServerLabel: "ssh · " + uid,
+				InspectorCapacity: sshInspectorCapacity})
 			return m, func() { c.Close() }, nil
 		},
 	})

@@ -123,6 +123,9 @@ func New(be Backend, opts Options) Model {
 			lastMine: map[string]chat.Message{}, lastAny: map[string]chat.Message{}},
 	}
 	m.composeKeys = m.keys.composing()
+	if opts.InspectorCapacity > 0 {
+		m.events.SetCapacity(opts.InspectorCapacity)
+	}
 	m.status.SetStatus(be.Status(), 0, 0)
 	m.applyHelpStyles()
 	m.composer.SetTarget(composer.Target{})

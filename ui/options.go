@@ -29,4 +29,7 @@ type Options struct {
 	RequestTimeout time.Duration
 	// PageSize is how many messages a history page holds (default 30).
 	PageSize int
+	// InspectorCapacity is how many events the inspector keeps (default
+	// inspector.Capacity); each holds its frame.
+	InspectorCapacity int
 }

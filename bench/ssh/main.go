@@ -53,6 +53,8 @@ type config struct {
 	serverHeap            string
 	serverBlock           string
 	serverTrace           string
+	serverLog             string
+	serverHeapEnd         string
 }
 
 func main() {
@@ -73,6 +75,8 @@ func main() {
 	flag.BoolVar(&c.verbose, "v", false, "log progress")
 	flag.StringVar(&c.serverProfile, "server-cpuprofile", "", "write the server's CPU profile of the send phase to this file (through COMETTERM_PPROF)")
 	flag.StringVar(&c.serverHeap, "server-heapprofile", "", "write the server's heap profile, taken once every session is open, to this file")
+	flag.StringVar(&c.serverHeapEnd, "server-heapprofile-end", "", "write the server's heap profile, taken after the grace period, to this file")
+	flag.StringVar(&c.serverLog, "server-log", "", "keep the server's log in this file")
 	flag.StringVar(&c.serverTrace, "server-trace", "", "write an execution trace of the server's first 5 s of the send phase to this file (go tool trace)")
 	flag.StringVar(&c.serverBlock, "server-blockprofile", "", "write the server's blocking profile (where goroutines waited), taken after the send phase, to this file")
 	flag.Parse()

@@ -147,6 +147,11 @@ func run(ctx context.Context, c config, log *slog.Logger) error {
 	if err := <-traced; err != nil {
 		log.Warn("server trace", "err", err)
 	}
+	if c.serverHeapEnd != "" {
+		if err := srv.profile(ctx, "heap?gc=1", 0, c.serverHeapEnd); err != nil {
+			log.Warn("server heap profile", "err", err)
+		}
+	}
 	if c.serverBlock != "" {
 		if err := srv.profile(ctx, "block", 0, c.serverBlock); err != nil {
 			log.Warn("server block profile", "err", err)

@@ -33,6 +33,7 @@ type server struct {
 	exited  chan error
 	http    *http.Client
 	restKey string
+	keepLog string // where to copy the server log on Close, if anywhere
 }
 
 var (
@@ -63,7 +64,7 @@ func startServer(ctx context.Context, c config, log *slog.Logger) (*server, erro
 	}
 	cmd.Stderr = os.Stderr
 	var pprofAddr string
-	if c.serverProfile != "" || c.serverHeap != "" || c.serverBlock != "" || c.serverTrace != "" {
+	if c.serverProfile != "" || c.serverHeap != "" || c.serverBlock != "" || c.serverTrace != "" || c.serverHeapEnd != "" {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			os.RemoveAll(dataDir)
@@ -77,7 +78,7 @@ func startServer(ctx context.Context, c config, log *slog.Logger) (*server, erro
 		os.RemoveAll(dataDir)
 		return nil, fmt.Errorf("start server: %w", err)
 	}
-	s := &server{cmd: cmd, dataDir: dataDir, pprof: pprofAddr, exited: make(chan error, 1), restKey: c.restK}
+	s := &server{cmd: cmd, dataDir: dataDir, pprof: pprofAddr, exited: make(chan error, 1), restKey: c.restK, keepLog: c.serverLog}
 	type banner struct{ url, ssh string }
 	found := make(chan banner, 1)
 	go func() {
@@ -129,6 +130,11 @@ func (s *server) Close() {
 	}
 	if s.http != nil {
 		s.http.CloseIdleConnections()
+	}
+	if s.keepLog != "" {
+		if b, err := os.ReadFile(filepath.Join(s.dataDir, "server.log")); err == nil {
+			_ = os.WriteFile(s.keepLog, b, 0o644)
+		}
 	}
 	os.RemoveAll(s.dataDir)
 }

@@ -162,3 +162,21 @@ func TestFrameSize(t *testing.T) {
 		}
 	}
 }
+
+func TestSetCapacityKeepsTheNewest(t *testing.T) {
+	m := newInspector(80, 5)
+	for i := range 20 {
+		m.Add(chat.PresenceChanged{EventMeta: meta(i, chat.Inbound, "presence", ""), User: chat.User{UID: "u"}, Online: true})
+	}
+	newest := m.at(m.Len() - 1).seq
+	m.SetCapacity(5)
+	if m.Len() != 5 || m.at(4).seq != newest || m.at(0).seq != newest-4 {
+		t.Fatalf("kept %d rows, #%d to #%d; want 5 ending at #%d", m.Len(), m.at(0).seq, m.at(m.Len()-1).seq, newest)
+	}
+	for i := range 7 {
+		m.Add(chat.PresenceChanged{EventMeta: meta(100+i, chat.Inbound, "presence", ""), User: chat.User{UID: "u"}, Online: true})
+	}
+	if m.Len() != 5 || m.at(4).seq != newest+7 || m.at(0).seq != newest+3 {
+		t.Fatalf("after more: kept %d rows, #%d to #%d", m.Len(), m.at(0).seq, m.at(m.Len()-1).seq)
+	}
+}

@@ -12,7 +12,7 @@ import (
 	"cometterm/ui/common"
 )
 
-// Capacity is how many events are kept; the oldest go first.
+// Capacity is how many events are kept by default; the oldest go first.
 const Capacity = 5000
 
 // Model is the event inspector.
@@ -20,9 +20,10 @@ type Model struct {
 	c    *common.Common
 	keys KeyMap
 
-	buf   []row // ring: buf[start] is the oldest once full
-	start int
-	seq   uint64 // seq of the newest row
+	buf      []row // ring: buf[start] is the oldest once full
+	start    int
+	capacity int
+	seq      uint64 // seq of the newest row
 
 	paused   bool
 	pauseSeq uint64 // rows after it are buffered, not shown, while paused
@@ -42,21 +43,42 @@ var _ common.Component = (*Model)(nil)
 
 // New builds an empty inspector following the newest event.
 func New(c *common.Common) *Model {
-	return &Model{c: c, keys: DefaultKeyMap(), follow: true}
+	return &Model{c: c, keys: DefaultKeyMap(), follow: true, capacity: Capacity}
+}
+
+// SetCapacity sets how many events are kept (at least one), dropping the
+// oldest ones past it. A server with hundreds of sessions keeps fewer.
+func (m *Model) SetCapacity(n int) {
+	n = max(1, n)
+	rows := m.ordered()
+	if len(rows) > n {
+		rows = rows[len(rows)-n:]
+	}
+	m.buf, m.start, m.capacity = rows, 0, n
+}
+
+// ordered is the kept rows, oldest first, in a fresh slice.
+func (m *Model) ordered() []row {
+	out := make([]row, 0, len(m.buf))
+	out = append(out, m.buf[m.start:]...)
+	return append(out, m.buf[:m.start]...)
 }
 
 // Add records an event (any chat.Event). It never blocks or drops the
-// newest: past Capacity the oldest row is overwritten.
+// newest: past its capacity the oldest row is overwritten.
 func (m *Model) Add(ev chat.Event) {
 	r := describe(ev, m.c.Me.UID)
+	if len(r.raw) > 0 {
+		r.ev = nil // the frame says it all; the decoded event would double the memory
+	}
 	m.seq++
 	r.seq = m.seq
-	if len(m.buf) < Capacity {
+	if len(m.buf) < m.capacity {
 		m.buf = append(m.buf, r)
 		return
 	}
 	m.buf[m.start] = r
-	m.start = (m.start + 1) % Capacity
+	m.start = (m.start + 1) % m.capacity
 }
 
 // SetConversation is the conversation F filters by.
