@@ -163,13 +163,12 @@ func httpClient(conn config.Connection) (*http.Client, error) {
 	return &http.Client{Timeout: 30 * time.Second, Transport: tr}, nil
 }
 
-// startSSH serves the TUI over SSH: each session logs in to the node as the
-// SSH user through the same client library and WebSocket path as any other
-
 // sshInspectorCapacity is how many events each SSH session's inspector
 // keeps: a server may hold hundreds of sessions, each keeping frames.
 const sshInspectorCapacity = 500
 
+// startSSH serves the TUI over SSH: each session logs in to the node as the
+// SSH user through the same client library and WebSocket path as any other
 // client.
 func startSSH(n *node, spec sshSpec, log *slog.Logger) (*sshFront, error) {
 	ln, err := net.Listen("tcp", spec.Addr)
