@@ -101,6 +101,15 @@ func (m *Model) layout() {
 	s.geo, s.laid = g, m.layoutKey()
 }
 
+// FrameDue reports that the open conversation received enough messages
+// since the last frame that, drawn much later, some would scroll past
+// without ever being on screen. A server pacing the frames of many
+// sessions draws such a session soon.
+func (m Model) FrameDue() bool {
+	s := m.st
+	return !s.dirOpen && !s.showHelp && !s.threadOpen && m.pane.Overflowing()
+}
+
 // View draws the whole screen.
 func (m Model) View() tea.View {
 	frame := m.render()

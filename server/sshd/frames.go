@@ -12,7 +12,7 @@ const DefaultFrameInterval = time.Second / 30
 
 // DefaultFullRateSessions is how many busy sessions still get every frame
 // for chat events; past it their frames are spaced out in proportion.
-const DefaultFullRateSessions = 50
+const DefaultFullRateSessions = 25
 
 // frameCap wraps a session's model so that its View runs at most once a
 // frame. Bubble Tea calls View after every Update, but the renderer only
@@ -48,6 +48,10 @@ type frameState struct {
 	nextAt  time.Time // ... for then
 }
 
+// frameDuer is a model that can tell that its next frame should not wait
+// for the load interval (the TUI: enough new messages to scroll some past).
+type frameDuer interface{ FrameDue() bool }
+
 // refreshMsg asks for a fresh view; st tells sessions' refreshes apart.
 type refreshMsg struct{ st *frameState }
 
@@ -74,6 +78,9 @@ func (f frameCap) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg.(type) {
 	case tea.KeyPressMsg, tea.PasteMsg, tea.MouseMsg, tea.WindowSizeMsg:
 		st.urgent = true
+	}
+	if d, ok := m.(frameDuer); ok && d.FrameDue() {
+		st.urgent = true // what arrived would scroll past unseen if drawn later
 	}
 	if sched := f.schedule(); sched != nil {
 		cmd = tea.Batch(cmd, sched)

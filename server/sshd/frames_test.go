@@ -189,3 +189,42 @@ func TestFrameCapUnderLoad(t *testing.T) {
 		t.Fatalf("the key press's refresh did not draw: %q", got)
 	}
 }
+
+// dueModel is a burstModel that says its frame is due once it has counted
+// past due: like a pane about to scroll unseen messages past.
+type dueModel struct {
+	burstModel
+	due int
+}
+
+func (m dueModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	b, cmd := m.burstModel.Update(msg)
+	m.burstModel = b.(burstModel)
+	return m, cmd
+}
+
+func (m dueModel) FrameDue() bool { return m.i >= m.due }
+
+// TestFrameDueSkipsTheLoadInterval: chat events that the model says must
+// be drawn soon wait only for the base interval.
+func TestFrameDueSkipsTheLoadInterval(t *testing.T) {
+	var views atomic.Int64
+	clock := time.Unix(1000, 0)
+	fc := newFrameCap(dueModel{burstModel: burstModel{n: 10, views: &views}, due: 3}, 50*time.Millisecond,
+		func() time.Duration { return time.Second }, func() time.Time { return clock })
+	fc.View()
+	m, _ := fc.Update(step{}) // drawn at once
+	fc = m.(frameCap)
+	fc.View()
+	clock = clock.Add(60 * time.Millisecond)
+	m, _ = fc.Update(step{}) // count 2: not due, waits for the load interval
+	fc = m.(frameCap)
+	if got := fc.View().Content; got != "count 1/10" {
+		t.Fatalf("drawn before the load interval: %q", got)
+	}
+	m, _ = fc.Update(step{}) // count 3: due, past the base interval
+	fc = m.(frameCap)
+	if got := fc.View().Content; got != "count 3/10" {
+		t.Fatalf("a due frame waited for the load interval: %q", got)
+	}
+}

@@ -47,6 +47,7 @@ type Model struct {
 	pinned   bool
 	top, off int
 	unseen   int // messages that arrived while not pinned
+	fresh    int // messages added at the bottom since the last View, while pinned
 
 	focused bool
 	sel     chat.ID // selected message, 0 for none
@@ -102,7 +103,7 @@ func (m *Model) SetThread(parent chat.Message) {
 func (m *Model) SetMessages(msgs []chat.Message, hasMore bool) {
 	m.st.reset(msgs)
 	m.hasMore, m.loading, m.older = hasMore, false, false
-	m.pinned, m.top, m.off, m.unseen = true, 0, 0, 0
+	m.pinned, m.top, m.off, m.unseen, m.fresh = true, 0, 0, 0, 0
 	if m.sel != 0 && m.st.get(m.sel) == nil {
 		m.sel = 0
 	}
@@ -152,6 +153,7 @@ func (m *Model) Upsert(msg chat.Message) {
 	i, _ := m.st.find(msg.ID)
 	m.st.insertAt(i, msg)
 	if m.pinned {
+		m.fresh++
 		m.trim()
 		return
 	}
@@ -469,6 +471,13 @@ func (m *Model) MenuOpen() bool { return m.menu != nil }
 
 // Pinned reports whether the view follows the newest message.
 func (m *Model) Pinned() bool { return m.pinned }
+
+// Overflowing reports whether the messages added since the last View
+// fill half the pane: drawn much later, some would scroll past unseen.
+// Whoever paces frames draws such a pane soon.
+func (m *Model) Overflowing() bool {
+	return m.pinned && m.height > 0 && m.fresh*2 >= m.height
+}
 
 // SetSize sets the pane's size. A new width drops the caches; the scroll
 // anchor is kept.

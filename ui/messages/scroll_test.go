@@ -294,3 +294,28 @@ func TestPinnedPaneKeepsABoundedWindow(t *testing.T) {
 		t.Fatalf("scrolled-up pane dropped messages: %d, want %d", m.st.len(), n+200)
 	}
 }
+
+func TestOverflowingWhenHalfThePaneIsNew(t *testing.T) {
+	m := newPane(80, 10, many(1000, 50), false)
+	m.View()
+	for i, msg := range many(1050, 5) {
+		if m.Overflowing() {
+			t.Fatalf("overflowing after %d new messages in a 10-line pane", i)
+		}
+		m.Upsert(msg)
+	}
+	if !m.Overflowing() {
+		t.Fatal("5 new messages in a 10-line pane not reported")
+	}
+	m.View()
+	if m.Overflowing() {
+		t.Fatal("still overflowing after being drawn")
+	}
+	press(m, "home") // scrolled up: new messages are counted as unseen instead
+	for _, msg := range many(1055, 10) {
+		m.Upsert(msg)
+	}
+	if m.Overflowing() {
+		t.Fatal("a scrolled-up pane reports overflow")
+	}
+}

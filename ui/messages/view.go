@@ -13,6 +13,7 @@ import (
 // loading, new messages below, the action menu).
 func (m *Model) View() string {
 	m.refresh()
+	m.fresh = 0
 	w, h := m.width, m.height
 	if w <= 0 || h <= 0 {
 		return ""
