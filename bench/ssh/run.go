@@ -174,6 +174,7 @@ func run(ctx context.Context, c config, log *slog.Logger) error {
 		lastSeen            int64
 		sessions, dead      int
 		bytes               int64
+		lossy, longestLoss  int // sessions that lost any; the longest run of consecutive losses
 	}
 	fast, slow := &group{name: "normal"}, &group{name: "slow"}
 	for i, s := range sessions {
@@ -186,6 +187,7 @@ func run(ctx context.Context, c config, log *slog.Logger) error {
 			g.dead++
 		}
 		g.bytes += s.outputBytes()
+		run, lost := 0, false
 		for id := 0; id < maxTokens; id++ {
 			at := sentAt[id].Load()
 			if at == 0 {
@@ -196,6 +198,25 @@ func run(ctx context.Context, c config, log *slog.Logger) error {
 				g.delivered++
 				g.lat = append(g.lat, time.Duration(seen-at))
 				g.lastSeen = max(g.lastSeen, seen)
+				run = 0
+				continue
+			}
+			run++
+			lost = true
+			g.longestLoss = max(g.longestLoss, run)
+		}
+		if lost {
+			g.lossy++
+		}
+		if c.verbose {
+			var ids []int
+			for id := 0; id < maxTokens; id++ {
+				if sentAt[id].Load() != 0 && s.seenAt(id) == 0 {
+					ids = append(ids, id)
+				}
+			}
+			if len(ids) > 0 {
+				log.Info("lost", "session", i, "tokens", fmt.Sprint(ids))
 			}
 		}
 	}
@@ -222,7 +243,8 @@ func run(ctx context.Context, c config, log *slog.Logger) error {
 		fmt.Printf("  %-7s sessions     %d (%d ended early), output %s\n", g.name, g.sessions, g.dead, mb(g.bytes/1024))
 		fmt.Printf("    screen deliveries  %d of %d (%.0f/s over %v)\n", g.delivered, g.expected, rate, span.Round(time.Millisecond))
 		fmt.Printf("    latency on screen  p50 %v  p90 %v  p99 %v  max %v\n", pct(g.lat, 50), pct(g.lat, 90), pct(g.lat, 99), pct(g.lat, 100))
-		fmt.Printf("    lost               %d (not on screen %v after the last post)\n", g.expected-g.delivered, c.grace)
+		fmt.Printf("    lost               %d (not on screen %v after the last post), in %d sessions, at most %d in a row\n",
+			g.expected-g.delivered, c.grace, g.lossy, g.longestLoss)
 	}
 	smp.mu.Lock()
 	probes := slices.Clone(smp.probes)

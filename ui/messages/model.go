@@ -47,7 +47,7 @@ type Model struct {
 	pinned   bool
 	top, off int
 	unseen   int // messages that arrived while not pinned
-	fresh    int // messages added at the bottom since the last View, while pinned
+	fresh    int // lines of messages added at the bottom since the last View, while pinned
 
 	focused bool
 	sel     chat.ID // selected message, 0 for none
@@ -153,7 +153,9 @@ func (m *Model) Upsert(msg chat.Message) {
 	i, _ := m.st.find(msg.ID)
 	m.st.insertAt(i, msg)
 	if m.pinned {
-		m.fresh++
+		if m.fresh < m.height { // enough to know it overflows; View draws them anyway
+			m.fresh += m.heightOf(i)
+		}
 		m.trim()
 		return
 	}
@@ -472,8 +474,9 @@ func (m *Model) MenuOpen() bool { return m.menu != nil }
 // Pinned reports whether the view follows the newest message.
 func (m *Model) Pinned() bool { return m.pinned }
 
-// Overflowing reports whether the messages added since the last View
-// fill half the pane: drawn much later, some would scroll past unseen.
+// Overflowing reports whether the lines of the messages added since the
+// last View fill half the pane: drawn much later, some would scroll past
+// unseen.
 // Whoever paces frames draws such a pane soon.
 func (m *Model) Overflowing() bool {
 	return m.pinned && m.height > 0 && m.fresh*2 >= m.height
