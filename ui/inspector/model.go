@@ -3,6 +3,7 @@
 package inspector
 
 import (
+	"bytes"
 	"slices"
 
 	"charm.land/bubbles/v2/key"
@@ -70,6 +71,8 @@ func (m *Model) Add(ev chat.Event) {
 	r := describe(ev, m.c.Me.UID)
 	if len(r.raw) > 0 {
 		r.ev = nil // the frame says it all; the decoded event would double the memory
+		// An exact copy lets the socket's read buffer, usually larger, go.
+		r.raw = bytes.Clone(r.raw)
 	}
 	m.seq++
 	r.seq = m.seq
