@@ -63,6 +63,10 @@ func startServer(ctx context.Context, c config, log *slog.Logger) (*server, erro
 		return nil, err
 	}
 	cmd.Stderr = os.Stderr
+	cmd.Env = os.Environ()
+	if c.serverMemLimit != "" {
+		cmd.Env = append(cmd.Env, "GOMEMLIMIT="+c.serverMemLimit)
+	}
 	var pprofAddr string
 	if c.serverProfile != "" || c.serverHeap != "" || c.serverBlock != "" || c.serverTrace != "" || c.serverHeapEnd != "" {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -72,7 +76,7 @@ func startServer(ctx context.Context, c config, log *slog.Logger) (*server, erro
 		}
 		pprofAddr = ln.Addr().String()
 		ln.Close()
-		cmd.Env = append(os.Environ(), "COMETTERM_PPROF="+pprofAddr)
+		cmd.Env = append(cmd.Env, "COMETTERM_PPROF="+pprofAddr)
 	}
 	if err := cmd.Start(); err != nil {
 		os.RemoveAll(dataDir)
