@@ -46,6 +46,8 @@ type frameState struct {
 	urgent  bool      // ... and it was the person's input
 	pending bool      // a refresh is scheduled ...
 	nextAt  time.Time // ... for then
+
+	lines *lineRenderer // draws the views, when Bubble Tea's renderer is off
 }
 
 // frameDuer is a model that can tell that its next frame should not wait
@@ -75,8 +77,13 @@ func (f frameCap) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	m, cmd := f.m.Update(msg)
 	f.m = m
 	st.stale = true
-	switch msg.(type) {
-	case tea.KeyPressMsg, tea.PasteMsg, tea.MouseMsg, tea.WindowSizeMsg:
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		if st.lines != nil {
+			st.lines.resize(msg.Width, msg.Height)
+		}
+		st.urgent = true
+	case tea.KeyPressMsg, tea.PasteMsg, tea.MouseMsg:
 		st.urgent = true
 	}
 	if d, ok := m.(frameDuer); ok && d.FrameDue() {
@@ -120,6 +127,14 @@ func (f frameCap) schedule() tea.Cmd {
 }
 
 func (f frameCap) View() tea.View {
+	v := f.view()
+	if f.st.lines != nil {
+		f.st.lines.render(v)
+	}
+	return v
+}
+
+func (f frameCap) view() tea.View {
 	st := f.st
 	now := st.now()
 	if !st.have {

@@ -18,6 +18,7 @@ import (
 	"charm.land/wish/v2"
 	"charm.land/wish/v2/activeterm"
 	bm "charm.land/wish/v2/bubbletea"
+	"github.com/charmbracelet/colorprofile"
 	gossh "golang.org/x/crypto/ssh"
 
 	"cometterm/chat"
@@ -59,6 +60,10 @@ type Options struct {
 	// OutputBacklog is how many bytes of frames may wait for a slow
 	// client before its frames are skipped (default DefaultOutputBacklog).
 	OutputBacklog int
+	// CellRenderer draws sessions with Bubble Tea's own renderer instead
+	// of the line renderer (see lineRenderer); it is also used whenever
+	// FrameInterval is negative.
+	CellRenderer bool
 }
 
 // Server is a running SSH front door.
@@ -76,6 +81,7 @@ const (
 	keyUID     ctxKey = "cometterm-uid"
 	keyProblem ctxKey = "cometterm-problem"
 	keyOutput  ctxKey = "cometterm-output"
+	keyLines   ctxKey = "cometterm-lines"
 )
 
 // New builds the server; Serve starts it.
@@ -238,7 +244,18 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	}
 	out := newOutputWriter(sess, s.opts.OutputBacklog)
 	sess.Context().SetValue(keyOutput, out)
-	p := tea.NewProgram(m, append(append(opts, bm.MakeOptions(sess)...), tea.WithOutput(out))...)
+	opts = append(append(opts, bm.MakeOptions(sess)...), tea.WithOutput(out))
+	if fc, ok := m.(frameCap); ok && !s.opts.CellRenderer {
+		if pty, _, hasPTY := sess.Pty(); hasPTY {
+			env := append(sess.Environ(), "TERM="+pty.Term)
+			lr := newLineRenderer(out, colorprofile.Env(env), pty.Window.Width, pty.Window.Height, fc.st.interval)
+			fc.st.lines = lr
+			sess.Context().SetValue(keyLines, lr)
+			out.setResync(lr.invalidate)
+			return tea.NewProgram(m, append(opts, tea.WithoutRenderer())...)
+		}
+	}
+	p := tea.NewProgram(m, opts...)
 	// Send waits for the program's loop, and the writer must not.
 	out.setResync(func() { go p.Send(tea.ClearScreen()) })
 	return p
@@ -248,6 +265,9 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 // terminal) before the session closes.
 func (s *Server) flushOutput(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
+		if lr, ok := sess.Context().Value(keyLines).(*lineRenderer); ok {
+			lr.close()
+		}
 		if out, ok := sess.Context().Value(keyOutput).(*outputWriter); ok {
 			out.Close(2 * time.Second)
 			if n := out.Skipped(); n > 0 {

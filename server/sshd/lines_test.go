@@ -1,0 +1,164 @@
+package sshd
+
+import (
+	"bytes"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/vt"
+)
+
+// syncBuffer is a terminal's input: what the renderer wrote.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+// take returns what was written since the last take.
+func (s *syncBuffer) take() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := s.b.String()
+	s.b.Reset()
+	return out
+}
+
+// show feeds the renderer's output to a virtual terminal, without the
+// queries: the terminal's answers would wait for a reader.
+func show(term *vt.Emulator, out string) {
+	out = strings.ReplaceAll(out, ansi.RequestModeUnicodeCore, "")
+	out = strings.ReplaceAll(out, ansi.RequestKittyKeyboard, "")
+	_, _ = term.Write([]byte(out))
+}
+
+func frame(lines ...string) tea.View {
+	v := tea.NewView(strings.Join(lines, "\n"))
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	v.WindowTitle = "chat"
+	return v
+}
+
+// newTestRenderer draws only when the test flushes.
+func newTestRenderer(t *testing.T, w, h int, p colorprofile.Profile) (*lineRenderer, *syncBuffer) {
+	t.Helper()
+	out := &syncBuffer{}
+	r := newLineRenderer(out, p, w, h, time.Hour)
+	t.Cleanup(r.close)
+	return r, out
+}
+
+func TestLineRendererDrawsOnlyChangedLines(t *testing.T) {
+	r, out := newTestRenderer(t, 10, 3, colorprofile.TrueColor)
+	term := vt.NewEmulator(10, 3)
+	r.render(frame("aaaaaaaaaa", "bbbbbbbbbb", "cccccccccc"))
+	r.flush()
+	first := out.take()
+	for _, want := range []string{ansi.SetModeAltScreenSaveCursor, ansi.SetModeMouseButtonEvent, ansi.SetModeMouseExtSgr,
+		ansi.HideCursor, ansi.SetModeBracketedPaste, ansi.PushKittyKeyboard(1), ansi.SetWindowTitle("chat")} {
+		if !strings.Contains(first, want) {
+			t.Errorf("first frame lacks %q", want)
+		}
+	}
+	show(term, first)
+	if got := term.String(); got != "aaaaaaaaaa\nbbbbbbbbbb\ncccccccccc" {
+		t.Fatalf("screen after the first frame:\n%s", got)
+	}
+
+	r.render(frame("aaaaaaaaaa", "bbbbBBbbbb", "cccccccccc"))
+	r.flush()
+	second := out.take()
+	if strings.Contains(second, "aaaa") || strings.Contains(second, "cccc") || !strings.Contains(second, "bbbbBBbbbb") {
+		t.Fatalf("second frame wrote more than the changed line: %q", second)
+	}
+	show(term, second)
+	if got := term.String(); got != "aaaaaaaaaa\nbbbbBBbbbb\ncccccccccc" {
+		t.Fatalf("screen after the second frame:\n%s", got)
+	}
+
+	r.flush()
+	if got := out.take(); got != "" {
+		t.Fatalf("an unchanged frame wrote %q", got)
+	}
+}
+
+func TestLineRendererRedrawsAfterResizeAndResync(t *testing.T) {
+	r, out := newTestRenderer(t, 4, 2, colorprofile.TrueColor)
+	r.render(frame("abcd", "efgh"))
+	r.flush()
+	out.take()
+
+	r.resize(3, 2)
+	r.render(frame("abc", "efg"))
+	r.flush()
+	got := out.take()
+	if !strings.Contains(got, ansi.EraseEntireScreen) || !strings.Contains(got, "abc") || !strings.Contains(got, "efg") {
+		t.Fatalf("after a resize: %q", got)
+	}
+
+	r.invalidate() // a slow client missed frames
+	r.flush()
+	got = out.take()
+	if !strings.Contains(got, ansi.EraseEntireScreen) || !strings.Contains(got, "abc") || !strings.Contains(got, "efg") {
+		t.Fatalf("after invalidate: %q", got)
+	}
+}
+
+func TestLineRendererFitsTheHeight(t *testing.T) {
+	r, out := newTestRenderer(t, 3, 2, colorprofile.TrueColor)
+	term := vt.NewEmulator(3, 2)
+	r.render(frame("one", "two", "six")) // one line too many: the top goes
+	r.flush()
+	show(term, out.take())
+	if got := term.String(); got != "two\nsix" {
+		t.Fatalf("screen:\n%s", got)
+	}
+	r.render(frame("new")) // one line too few: the rest is cleared
+	r.flush()
+	show(term, out.take())
+	if got := term.String(); strings.TrimSpace(got) != "new" {
+		t.Fatalf("screen:\n%q", got)
+	}
+}
+
+func TestLineRendererConvertsColours(t *testing.T) {
+	r, out := newTestRenderer(t, 5, 1, colorprofile.ANSI256)
+	r.render(frame("\x1b[38;2;165;148;255mhello\x1b[m"))
+	r.flush()
+	got := out.take()
+	if strings.Contains(got, "38;2;") || !strings.Contains(got, "38;5;") {
+		t.Fatalf("true colour not converted to 256 colours: %q", got)
+	}
+}
+
+func TestLineRendererRestoresTheTerminal(t *testing.T) {
+	out := &syncBuffer{}
+	r := newLineRenderer(out, colorprofile.TrueColor, 4, 1, time.Hour)
+	r.render(frame("abcd"))
+	r.flush()
+	out.take()
+	r.close()
+	got := out.take()
+	for _, want := range []string{ansi.ResetModeAltScreenSaveCursor, ansi.ShowCursor, ansi.ResetModeMouseButtonEvent,
+		ansi.ResetModeBracketedPaste, ansi.PopKittyKeyboard(1), ansi.SetWindowTitle("")} {
+		if !strings.Contains(got, want) {
+			t.Errorf("closing lacks %q: %q", want, got)
+		}
+	}
+	r.render(frame("late"))
+	r.flush()
+	if got := out.take(); got != "" {
+		t.Fatalf("drew after close: %q", got)
+	}
+}
