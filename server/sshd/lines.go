@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
@@ -150,6 +151,16 @@ func (r *lineRenderer) flush() {
 		if !r.full && y < len(r.drawn) && r.drawn[y] == l {
 			continue
 		}
+		if !r.full && y < len(r.drawn) {
+			// The start the line shares with what the terminal shows (the
+			// conversation list beside a scrolling pane) is left alone.
+			if col, cut, style, ok := resumeAt(r.drawn[y], l); ok && col > 0 && col < r.width-1 {
+				r.buf.WriteString(ansi.CursorPosition(col+1, y+1) + ansi.ResetStyle + ansi.EraseLineRight)
+				_, _ = r.conv.WriteString(style + l[cut:])
+				r.buf.WriteString(ansi.ResetStyle)
+				continue
+			}
+		}
 		// Cleared first: after a full-width line the cursor rests on its
 		// last cell, and clearing from there would take that cell too.
 		r.buf.WriteString(ansi.CursorPosition(1, y+1) + ansi.EraseEntireLine)
@@ -166,6 +177,59 @@ func (r *lineRenderer) flush() {
 	}
 	r.buf.WriteString(ansi.ResetModeSynchronizedOutput)
 	_, _ = r.out.Write(r.buf.Bytes())
+}
+
+// resumeAt finds where line stops being the same as old: the column,
+// the byte offset in line, and the style in effect there. ok is false
+// when the shared start holds something whose width the terminal might
+// see otherwise (a cluster of several code points) or an escape sequence
+// other than a style.
+func resumeAt(old, line string) (col, cut int, style string, ok bool) {
+	d := 0
+	for d < len(old) && d < len(line) && old[d] == line[d] {
+		d++
+	}
+	var state byte
+	var styles strings.Builder
+	for i := 0; i < len(line); {
+		seq, width, n, next := ansi.DecodeSequence(line[i:], state, nil)
+		if n <= 0 || i+n > d {
+			break // the token where the lines part: resume before it
+		}
+		switch {
+		case strings.HasPrefix(seq, "\x1b["):
+			if !isSGR(seq) {
+				return 0, 0, "", false
+			}
+			if seq == ansi.ResetStyle || seq == "\x1b[0m" {
+				styles.Reset()
+			} else {
+				styles.WriteString(seq)
+			}
+		case seq[0] < 0x20 || seq[0] == 0x7f || seq[0] == 0x1b:
+			return 0, 0, "", false
+		case len(seq) > 1 && utf8.RuneCountInString(seq) > 1:
+			return 0, 0, "", false
+		default:
+			col += width
+		}
+		i += n
+		cut, state = i, next
+	}
+	return col, cut, styles.String(), true
+}
+
+// isSGR reports whether a CSI sequence sets the style.
+func isSGR(seq string) bool {
+	if len(seq) < 3 || seq[len(seq)-1] != 'm' {
+		return false
+	}
+	for _, c := range seq[2 : len(seq)-1] {
+		if (c < '0' || c > '9') && c != ';' && c != ':' {
+			return false
+		}
+	}
+	return true
 }
 
 // close stops drawing and puts the terminal back as it was.

@@ -79,8 +79,9 @@ func TestLineRendererDrawsOnlyChangedLines(t *testing.T) {
 	r.render(frame("aaaaaaaaaa", "bbbbBBbbbb", "cccccccccc"))
 	r.flush()
 	second := out.take()
-	if strings.Contains(second, "aaaa") || strings.Contains(second, "cccc") || !strings.Contains(second, "bbbbBBbbbb") {
-		t.Fatalf("second frame wrote more than the changed line: %q", second)
+	if strings.Contains(second, "aaaa") || strings.Contains(second, "cccc") || strings.Contains(second, "bbbbB") ||
+		!strings.Contains(second, ansi.CursorPosition(5, 2)+ansi.ResetStyle+ansi.EraseLineRight+"BBbbbb") {
+		t.Fatalf("second frame wrote more than the changed part of the line: %q", second)
 	}
 	show(term, second)
 	if got := term.String(); got != "aaaaaaaaaa\nbbbbBBbbbb\ncccccccccc" {
@@ -161,4 +162,44 @@ func TestLineRendererRestoresTheTerminal(t *testing.T) {
 	if got := out.take(); got != "" {
 		t.Fatalf("drew after close: %q", got)
 	}
+}
+
+func TestResumeAt(t *testing.T) {
+	red, blue := "\x1b[31m", "\x1b[34m"
+	for _, c := range []struct {
+		name, old, line string
+		col             int
+		rest, style     string
+		ok              bool
+	}{
+		{"plain", "list│old text", "list│new text", 5, "new text", "", true},
+		{"style carried", red + "list" + ansi.ResetStyle + blue + "│old", red + "list" + ansi.ResetStyle + blue + "│new", 5, "new", blue, true},
+		{"style differs", red + "ab" + blue + "cd", red + "ab" + red + "cd", 2, red + "cd", red, true},
+		{"wide", "界x", "界y", 2, "y", "", true},
+		{"cluster", "❤️ old", "❤️ new", 0, "", "", false},
+		{"hyperlink", "\x1b]8;;http://x\x07a\x1b]8;;\x07 old", "\x1b]8;;http://x\x07a\x1b]8;;\x07 new", 0, "", "", false},
+		{"differs at once", "abc", "xbc", 0, "xbc", "", true},
+	} {
+		col, cut, style, ok := resumeAt(c.old, c.line)
+		if ok != c.ok || (ok && (col != c.col || c.line[cut:] != c.rest || style != c.style)) {
+			t.Errorf("%s: col %d rest %q style %q ok %v; want %d %q %q %v", c.name, col, c.line[cut:], style, ok, c.col, c.rest, c.style, c.ok)
+		}
+	}
+}
+
+// FuzzResumeAt: whatever two lines, resuming is either refused or cuts
+// the new line where both agree.
+func FuzzResumeAt(f *testing.F) {
+	f.Add("list│old text", "list│new text")
+	f.Add("\x1b[31mab\x1b[34mcd", "\x1b[31mab\x1b[31mcd")
+	f.Add("❤️ old", "❤️ new")
+	f.Fuzz(func(t *testing.T, old, line string) {
+		col, cut, _, ok := resumeAt(old, line)
+		if !ok {
+			return
+		}
+		if cut < 0 || cut > len(line) || cut > len(old) || old[:cut] != line[:cut] || col < 0 || col > ansi.StringWidth(line[:cut])+cut {
+			t.Fatalf("resumeAt(%q, %q) = col %d cut %d", old, line, col, cut)
+		}
+	})
 }
