@@ -165,7 +165,7 @@ func httpClient(conn config.Connection) (*http.Client, error) {
 
 // sshInspectorCapacity is how many events each SSH session's inspector
 // keeps: a server may hold hundreds of sessions, each keeping frames.
-const sshInspectorCapacity = 300
+const sshInspectorCapacity = 150
 
 // startSSH serves the TUI over SSH: each session logs in to the node as the
 // SSH user through the same client library and WebSocket path as any other

@@ -175,7 +175,7 @@ func (m *Model) Upsert(msg chat.Message) {
 // loaded: many screens' worth. A busy conversation left open for hours
 // would otherwise hold its whole history in memory, once per session on
 // an SSH server; older ones come back as a page when scrolled to.
-const keepPinned = 400
+const keepPinned = 200
 
 // trimSlack lets that many more gather before trimming, so that trimming
 // is not a copy per message.
