@@ -39,6 +39,7 @@ type lineRenderer struct {
 	width   int
 	height  int
 	drawn   []string // lines as the terminal shows them
+	content string   // the frame they came from
 	full    bool     // the next flush redraws everything
 	started bool     // terminal modes set
 	closed  bool
@@ -105,6 +106,11 @@ func (r *lineRenderer) flush() {
 		return
 	}
 	v := r.view
+	if r.started && !r.full && v.Content == r.content && v.AltScreen == r.alt &&
+		v.MouseMode == r.mouse && v.WindowTitle == r.title {
+		return // the frame on screen (the usual tick: comparing one string)
+	}
+	r.content = v.Content
 	r.buf.Reset()
 	r.buf.WriteString(ansi.SetModeSynchronizedOutput)
 	mark := r.buf.Len()
