@@ -127,9 +127,16 @@ func (f frameCap) schedule() tea.Cmd {
 }
 
 func (f frameCap) View() tea.View {
+	before := f.st.drawn
 	v := f.view()
 	if f.st.lines != nil {
 		f.st.lines.render(v)
+		if f.st.drawn != before {
+			// A fresh frame goes out now rather than at the renderer's
+			// next tick, where a later one could already have replaced it.
+			// (The output queue never blocks.)
+			f.st.lines.flush()
+		}
 	}
 	return v
 }

@@ -40,6 +40,7 @@ type lineRenderer struct {
 	height  int
 	drawn   []string // lines as the terminal shows them
 	content string   // the frame they came from
+	oldSize string   // the frame laid out for the size before a resize
 	full    bool     // the next flush redraws everything
 	started bool     // terminal modes set
 	closed  bool
@@ -83,9 +84,14 @@ func (r *lineRenderer) render(v tea.View) {
 	r.mu.Unlock()
 }
 
-// resize takes the terminal's new size: everything is drawn again.
+// resize takes the terminal's new size: everything is drawn again, from
+// the first frame laid out for it (the frame of the old size is not
+// drawn again on the new one).
 func (r *lineRenderer) resize(width, height int) {
 	r.mu.Lock()
+	if width != r.width || height != r.height {
+		r.oldSize = r.view.Content
+	}
 	r.width, r.height, r.full = width, height, true
 	r.mu.Unlock()
 }
@@ -106,6 +112,12 @@ func (r *lineRenderer) flush() {
 		return
 	}
 	v := r.view
+	if r.oldSize != "" {
+		if v.Content == r.oldSize {
+			return // wait for the frame laid out for the new size
+		}
+		r.oldSize = ""
+	}
 	if r.started && !r.full && v.Content == r.content && v.AltScreen == r.alt &&
 		v.MouseMode == r.mouse && v.WindowTitle == r.title {
 		return // the frame on screen (the usual tick: comparing one string)
@@ -156,6 +168,12 @@ func (r *lineRenderer) flush() {
 	for y, l := range lines {
 		if !r.full && y < len(r.drawn) && r.drawn[y] == l {
 			continue
+		}
+		if len(l) > r.width && ansi.StringWidth(l) > r.width {
+			// Never wider than the terminal: a wrapped line would shift
+			// every line below it.
+			l = ansi.Truncate(l, r.width, "")
+			lines[y] = l
 		}
 		if !r.full && y < len(r.drawn) {
 			// The start the line shares with what the terminal shows (the

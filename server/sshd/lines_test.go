@@ -203,3 +203,34 @@ func FuzzResumeAt(f *testing.F) {
 		}
 	})
 }
+
+func TestLineRendererWaitsForTheFrameOfTheNewSize(t *testing.T) {
+	r, out := newTestRenderer(t, 6, 2, colorprofile.TrueColor)
+	term := vt.NewEmulator(4, 2)
+	r.render(frame("abcdef", "ghijkl"))
+	r.flush()
+	out.take()
+	r.resize(4, 2)
+	r.render(frame("abcdef", "ghijkl")) // the old frame, handed over again before the new layout
+	r.flush()
+	if got := out.take(); got != "" {
+		t.Fatalf("the frame of the old size was drawn on the new one: %q", got)
+	}
+	r.render(frame("abcd", "ghij"))
+	r.flush()
+	show(term, out.take())
+	if got := term.String(); got != "abcd\nghij" {
+		t.Fatalf("screen after the resize:\n%s", got)
+	}
+}
+
+func TestLineRendererNeverWrapsALine(t *testing.T) {
+	r, out := newTestRenderer(t, 4, 2, colorprofile.TrueColor)
+	term := vt.NewEmulator(4, 2)
+	r.render(frame("\x1b[31mabcdef\x1b[m", "ghij")) // one line too wide
+	r.flush()
+	show(term, out.take())
+	if got := term.String(); got != "abcd\nghij" {
+		t.Fatalf("screen:\n%s", got)
+	}
+}
