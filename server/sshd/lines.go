@@ -172,8 +172,9 @@ func (r *lineRenderer) flush() {
 		if len(l) > r.width && ansi.StringWidth(l) > r.width {
 			// Never wider than the terminal: a wrapped line would shift
 			// every line below it.
+			// (drawn keeps the line as given, so the next frame's same
+			// line is seen as unchanged.)
 			l = ansi.Truncate(l, r.width, "")
-			lines[y] = l
 		}
 		if !r.full && y < len(r.drawn) {
 			// The start the line shares with what the terminal shows (the

@@ -233,4 +233,14 @@ func TestLineRendererNeverWrapsALine(t *testing.T) {
 	if got := term.String(); got != "abcd\nghij" {
 		t.Fatalf("screen:\n%s", got)
 	}
+	r.render(frame("\x1b[31mabcdef\x1b[m", "klmn")) // the wide line again, unchanged
+	r.flush()
+	second := out.take()
+	if strings.Contains(second, "abcd") {
+		t.Fatalf("the unchanged wide line was written again: %q", second)
+	}
+	show(term, second)
+	if got := term.String(); got != "abcd\nklmn" {
+		t.Fatalf("screen:\n%s", got)
+	}
 }
