@@ -522,6 +522,16 @@ func (f *chatFixture) send(t *testing.T, to string, rt chat.ReceiverType, text s
 // match, then waits for the conversation's header.
 func (st *sshTerm) open(name string) {
 	st.t.Helper()
+	// The list loads once connected; keys typed before it arrives would
+	// filter an empty list and open nothing.
+	st.waitScreen(name+" in the conversation list", 15*time.Second, func(rows []string) bool {
+		for _, r := range rows[min(2, len(rows)):] {
+			if left, _, ok := strings.Cut(r, "│"); ok && strings.Contains(left, name) {
+				return true
+			}
+		}
+		return false
+	})
 	st.keys("\t/\x15" + strings.ToLower(name) + "\r") // ctrl+u clears an earlier filter
 	st.waitScreen("the "+name+" conversation open", 15*time.Second, func(rows []string) bool {
 		return strings.Contains(header(rows), name)
