@@ -1,6 +1,7 @@
 package client
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -356,6 +357,9 @@ func (c *Client) readLoop(ctx context.Context, conn *websocket.Conn, frames chan
 }
 
 func isPong(raw []byte) bool {
+	if !bytes.Contains(raw, []byte(wire.ActionPong)) {
+		return false // most frames: no need to parse them twice
+	}
 	var f struct {
 		Type   string `json:"type"`
 		Action string `json:"action"`

@@ -169,9 +169,11 @@ func (r *lineRenderer) flush() {
 		if !r.full && y < len(r.drawn) && r.drawn[y] == l {
 			continue
 		}
-		if len(l) > r.width && ansi.StringWidth(l) > r.width {
+		if r.full && len(l) > r.width && ansi.StringWidth(l) > r.width {
 			// Never wider than the terminal: a wrapped line would shift
-			// every line below it.
+			// every line below it. Checked when the whole screen is drawn
+			// (start, resize, resync); frames in between are laid out for
+			// the same size.
 			// (drawn keeps the line as given, so the next frame's same
 			// line is seen as unchanged.)
 			l = ansi.Truncate(l, r.width, "")
@@ -217,6 +219,14 @@ func resumeAt(old, line string) (col, cut int, style string, ok bool) {
 	var state byte
 	var styles strings.Builder
 	for i := 0; i < len(line); {
+		// Printable ASCII not followed by something it could combine with.
+		if c := line[i]; state == 0 && c >= 0x20 && c < 0x7f && (i+1 == len(line) || line[i+1] < 0x80) {
+			if i+1 > d {
+				break
+			}
+			col, i, cut = col+1, i+1, i+1 // printable ASCII: one cell
+			continue
+		}
 		seq, width, n, next := ansi.DecodeSequence(line[i:], state, nil)
 		if n <= 0 || i+n > d {
 			break // the token where the lines part: resume before it
@@ -240,6 +250,11 @@ func resumeAt(old, line string) (col, cut int, style string, ok bool) {
 		}
 		i += n
 		cut, state = i, next
+	}
+	if cut < len(line) && line[cut] >= 0x80 {
+		// What follows might join the cell before it (a combining mark,
+		// a joiner): only a whole line says how the terminal draws that.
+		return 0, 0, "", false
 	}
 	return col, cut, styles.String(), true
 }

@@ -179,6 +179,7 @@ func TestResumeAt(t *testing.T) {
 		{"cluster", "❤️ old", "❤️ new", 0, "", "", false},
 		{"hyperlink", "\x1b]8;;http://x\x07a\x1b]8;;\x07 old", "\x1b]8;;http://x\x07a\x1b]8;;\x07 new", 0, "", "", false},
 		{"differs at once", "abc", "xbc", 0, "xbc", "", true},
+		{"combining mark", "ab e\u0301x", "ab e\u0300x", 0, "", "", false},
 	} {
 		col, cut, style, ok := resumeAt(c.old, c.line)
 		if ok != c.ok || (ok && (col != c.col || c.line[cut:] != c.rest || style != c.style)) {
