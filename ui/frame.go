@@ -13,12 +13,6 @@ import (
 // every part already draws its own width, so one width check per line is
 // all a frame needs, and it runs on every keystroke.
 
-// block cuts or pads the lines of parts (joined top to bottom) to exactly
-// w×h cells.
-func block(w, h int, parts ...string) []string {
-	return (*lineFitter)(nil).block(w, h, parts...)
-}
-
 // lineFitter remembers the lines it fitted in the last frames. Most lines
 // of a frame are the same as in the one before (a new message changes the
 // pane and the list, not the composer, header or footer), and measuring a
@@ -36,9 +30,6 @@ type fitKey struct {
 const fitterCap = 1024
 
 func (f *lineFitter) fit(line string, w int) string {
-	if f == nil {
-		return common.FitLine(line, w, "")
-	}
 	k := fitKey{line, w}
 	if out, ok := f.fitted[k]; ok {
 		return out
@@ -51,7 +42,8 @@ func (f *lineFitter) fit(line string, w int) string {
 	return out
 }
 
-// block is the package's block, remembering fitted lines.
+// block cuts or pads the lines of parts (joined top to bottom) to exactly
+// w×h cells.
 func (f *lineFitter) block(w, h int, parts ...string) []string {
 	out := make([]string, 0, h)
 	for _, p := range parts {

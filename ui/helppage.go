@@ -110,7 +110,7 @@ func (m Model) helpPage(w, h int) string {
 		hint = "↑/↓ pgup/pgdn scroll · " + hint
 	}
 	lines := append(append([]string{}, shown...), " "+t.Dim.Render(hint))
-	return strings.Join(block(w, h, strings.Join(lines, "\n")), "\n")
+	return strings.Join(m.st.fit.block(w, h, strings.Join(lines, "\n")), "\n")
 }
 
 // scrollHelp moves the help page by n lines, within its length.
