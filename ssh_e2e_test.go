@@ -4,8 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"image/color"
@@ -27,6 +25,7 @@ import (
 	"cometterm/chat"
 	"cometterm/chat/client"
 	"cometterm/chat/wire"
+	"cometterm/server/sshd/sshdtest"
 )
 
 // The tests in this file run `cometterm serve --ssh` as a child process and
@@ -90,40 +89,6 @@ func (p *serveProc) mustAPI(t *testing.T, method, path, onBehalfOf string, body 
 		t.Fatalf("%s %s: %d %v", method, path, code, out)
 	}
 	return out
-}
-
-func newSSHKey(t *testing.T) gossh.Signer {
-	t.Helper()
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := gossh.NewSignerFromKey(priv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
-// sshDial connects and authenticates with every step bounded: the TCP
-// dial and the SSH handshake share one deadline.
-func sshDial(addr, user string, auth ...gossh.AuthMethod) (*gossh.Client, error) {
-	conn, err := net.DialTimeout("tcp", addr, 10*time.Second)
-	if err != nil {
-		return nil, err
-	}
-	conn.SetDeadline(time.Now().Add(15 * time.Second))
-	cc, chans, reqs, err := gossh.NewClientConn(conn, addr, &gossh.ClientConfig{
-		User:            user,
-		Auth:            auth,
-		HostKeyCallback: gossh.InsecureIgnoreHostKey(),
-	})
-	if err != nil {
-		conn.Close()
-		return nil, err
-	}
-	conn.SetDeadline(time.Time{})
-	return gossh.NewClient(cc, chans, reqs), nil
 }
 
 // sshTerm is one SSH session with a PTY, its output drawn on a virtual
@@ -498,7 +463,7 @@ func newChatFixture(t *testing.T) *chatFixture {
 // ssh logs uid in with a fresh key and opens a 100x30 terminal.
 func (f *chatFixture) ssh(t *testing.T, uid string) *sshTerm {
 	t.Helper()
-	c, err := sshDial(f.addr, uid, gossh.PublicKeys(newSSHKey(t)))
+	c, err := sshdtest.Dial(f.addr, uid, gossh.PublicKeys(sshdtest.NewKey(t)))
 	if err != nil {
 		t.Fatalf("ssh as %s: %v", uid, err)
 	}
@@ -655,9 +620,9 @@ func TestSSHChatWithWebSocketClient(t *testing.T) {
 // without --ssh-open there is no keyless way in.
 func TestSSHKeysAndRefusals(t *testing.T) {
 	f := newChatFixture(t)
-	key := newSSHKey(t)
+	key := sshdtest.NewKey(t)
 
-	c, err := sshDial(f.addr, "alice", gossh.PublicKeys(key))
+	c, err := sshdtest.Dial(f.addr, "alice", gossh.PublicKeys(key))
 	if err != nil {
 		t.Fatalf("first login binds the key: %v", err)
 	}
@@ -665,26 +630,26 @@ func TestSSHKeysAndRefusals(t *testing.T) {
 	st.waitText("Alice (alice)")
 	st.close()
 
-	if c, err := sshDial(f.addr, "alice", gossh.PublicKeys(newSSHKey(t))); err == nil {
+	if c, err := sshdtest.Dial(f.addr, "alice", gossh.PublicKeys(sshdtest.NewKey(t))); err == nil {
 		c.Close()
 		t.Fatal("a second key for a bound uid was let in")
 	} else if !strings.Contains(err.Error(), "unable to authenticate") {
 		t.Fatalf("second key: unexpected error %v", err)
 	}
-	c, err = sshDial(f.addr, "alice", gossh.PublicKeys(key))
+	c, err = sshdtest.Dial(f.addr, "alice", gossh.PublicKeys(key))
 	if err != nil {
 		t.Fatalf("the bound key no longer logs in: %v", err)
 	}
 	c.Close()
 
 	noQuestions := gossh.KeyboardInteractive(func(string, string, []string, []bool) ([]string, error) { return nil, nil })
-	if c, err := sshDial(f.addr, "bob", noQuestions); err == nil {
+	if c, err := sshdtest.Dial(f.addr, "bob", noQuestions); err == nil {
 		c.Close()
 		t.Fatal("keyless login allowed without --ssh-open")
 	}
 
 	// No PTY: the session says so and exits with status 1.
-	c, err = sshDial(f.addr, "bob", gossh.PublicKeys(newSSHKey(t)))
+	c, err = sshdtest.Dial(f.addr, "bob", gossh.PublicKeys(sshdtest.NewKey(t)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -717,7 +682,7 @@ func TestSSHKeysAndRefusals(t *testing.T) {
 	}
 
 	// An invalid user name: a clear message, then the session ends.
-	c2, err := sshDial(f.addr, "not.valid", gossh.PublicKeys(newSSHKey(t)))
+	c2, err := sshdtest.Dial(f.addr, "not.valid", gossh.PublicKeys(sshdtest.NewKey(t)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -805,7 +770,7 @@ func TestSSHColourAndBackgroundPerSession(t *testing.T) {
 		{name: "dark 256", uid: "dave", term: "xterm-256color", bg: color.Black, colorKind: "indexed"},
 	}
 	for _, s := range sessions {
-		c, err := sshDial(f.addr, s.uid, gossh.PublicKeys(newSSHKey(t)))
+		c, err := sshdtest.Dial(f.addr, s.uid, gossh.PublicKeys(sshdtest.NewKey(t)))
 		if err != nil {
 			t.Fatal(err)
 		}

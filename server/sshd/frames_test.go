@@ -9,6 +9,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	gossh "golang.org/x/crypto/ssh"
+
+	"cometterm/server/sshd/sshdtest"
 )
 
 // burstModel counts to n as fast as Bubble Tea delivers its own messages
@@ -49,7 +51,7 @@ func burst(t *testing.T, frame time.Duration, n int) int64 {
 	f := startWith(t, false, 0, frame, func(ctx context.Context, uid string) (tea.Model, func(), error) {
 		return burstModel{n: n, views: &views}, func() {}, nil
 	})
-	c, err := dial(f.addr, "fran", gossh.PublicKeys(newKey(t)))
+	c, err := sshdtest.Dial(f.addr, "fran", gossh.PublicKeys(sshdtest.NewKey(t)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,8 +3,6 @@ package sshd
 import (
 	"bytes"
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
 	"fmt"
 	"io"
 	"net"
@@ -18,6 +16,7 @@ import (
 	"github.com/charmbracelet/x/vt"
 	gossh "golang.org/x/crypto/ssh"
 
+	"cometterm/server/sshd/sshdtest"
 	"cometterm/store"
 )
 
@@ -89,28 +88,6 @@ func startWith(t *testing.T, open bool, max int, frame time.Duration, newSession
 		db.Close()
 	})
 	return &fixture{addr: ln.Addr().String(), db: db, srv: srv}
-}
-
-func newKey(t *testing.T) gossh.Signer {
-	t.Helper()
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := gossh.NewSignerFromKey(priv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
-func dial(addr, user string, auth ...gossh.AuthMethod) (*gossh.Client, error) {
-	return gossh.Dial("tcp", addr, &gossh.ClientConfig{
-		User:            user,
-		Auth:            auth,
-		HostKeyCallback: gossh.InsecureIgnoreHostKey(),
-		Timeout:         5 * time.Second,
-	})
 }
 
 // screen collects a session's output, raw and drawn on a virtual
@@ -199,8 +176,8 @@ func openPTY(t *testing.T, c *gossh.Client, w, h int) (*gossh.Session, *screen) 
 
 func TestKeyBoundOnFirstUseAndResize(t *testing.T) {
 	f := start(t, false, 0)
-	key := newKey(t)
-	c, err := dial(f.addr, "Alice", gossh.PublicKeys(key))
+	key := sshdtest.NewKey(t)
+	c, err := sshdtest.Dial(f.addr, "Alice", gossh.PublicKeys(key))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,12 +203,12 @@ func TestKeyBoundOnFirstUseAndResize(t *testing.T) {
 	}
 
 	// The same key logs in again; another key for alice is refused.
-	c2, err := dial(f.addr, "alice", gossh.PublicKeys(key))
+	c2, err := sshdtest.Dial(f.addr, "alice", gossh.PublicKeys(key))
 	if err != nil {
 		t.Fatalf("bound key refused: %v", err)
 	}
 	c2.Close()
-	if c3, err := dial(f.addr, "alice", gossh.PublicKeys(newKey(t))); err == nil {
+	if c3, err := sshdtest.Dial(f.addr, "alice", gossh.PublicKeys(sshdtest.NewKey(t))); err == nil {
 		c3.Close()
 		t.Fatal("a second key for a bound uid was let in")
 	}
@@ -239,7 +216,7 @@ func TestKeyBoundOnFirstUseAndResize(t *testing.T) {
 
 func TestNoPTYIsRefusedWithMessage(t *testing.T) {
 	f := start(t, false, 0)
-	c, err := dial(f.addr, "bob", gossh.PublicKeys(newKey(t)))
+	c, err := sshdtest.Dial(f.addr, "bob", gossh.PublicKeys(sshdtest.NewKey(t)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -259,7 +236,7 @@ func TestNoPTYIsRefusedWithMessage(t *testing.T) {
 
 func TestInvalidUIDGetsAClearMessage(t *testing.T) {
 	f := start(t, false, 0)
-	c, err := dial(f.addr, "not.valid", gossh.PublicKeys(newKey(t)))
+	c, err := sshdtest.Dial(f.addr, "not.valid", gossh.PublicKeys(sshdtest.NewKey(t)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,7 +252,7 @@ func TestInvalidUIDGetsAClearMessage(t *testing.T) {
 func TestOpenModeLetsKeylessUsersIn(t *testing.T) {
 	f := start(t, true, 0)
 	noQuestions := gossh.KeyboardInteractive(func(string, string, []string, []bool) ([]string, error) { return nil, nil })
-	c, err := dial(f.addr, "carol", noQuestions)
+	c, err := sshdtest.Dial(f.addr, "carol", noQuestions)
 	if err != nil {
 		t.Fatalf("keyless login in open mode: %v", err)
 	}
@@ -285,20 +262,20 @@ func TestOpenModeLetsKeylessUsersIn(t *testing.T) {
 	c.Close()
 
 	// Once carol binds a key, keyless logins as carol stop working.
-	key := newKey(t)
-	c, err = dial(f.addr, "carol", gossh.PublicKeys(key))
+	key := sshdtest.NewKey(t)
+	c, err = sshdtest.Dial(f.addr, "carol", gossh.PublicKeys(key))
 	if err != nil {
 		t.Fatal(err)
 	}
 	c.Close()
-	if c, err := dial(f.addr, "carol", noQuestions); err == nil {
+	if c, err := sshdtest.Dial(f.addr, "carol", noQuestions); err == nil {
 		c.Close()
 		t.Fatal("keyless login allowed for a uid with a bound key")
 	}
 
 	// Without open mode there is no keyless way in.
 	closed := start(t, false, 0)
-	if c, err := dial(closed.addr, "dave", noQuestions); err == nil {
+	if c, err := sshdtest.Dial(closed.addr, "dave", noQuestions); err == nil {
 		c.Close()
 		t.Fatal("keyless login allowed without --ssh-open")
 	}
@@ -306,8 +283,8 @@ func TestOpenModeLetsKeylessUsersIn(t *testing.T) {
 
 func TestMaxSessions(t *testing.T) {
 	f := start(t, false, 1)
-	key := newKey(t)
-	c, err := dial(f.addr, "erin", gossh.PublicKeys(key))
+	key := sshdtest.NewKey(t)
+	c, err := sshdtest.Dial(f.addr, "erin", gossh.PublicKeys(key))
 	if err != nil {
 		t.Fatal(err)
 	}
