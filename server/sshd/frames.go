@@ -10,10 +10,6 @@ import (
 // most: 30 frames a second.
 const DefaultFrameInterval = time.Second / 30
 
-// DefaultFullRateSessions is how many busy sessions still get every frame
-// for chat events; past it their frames are spaced out in proportion.
-const DefaultFullRateSessions = 25
-
 // frameCap wraps a session's model so that its View runs at most once a
 // frame. Bubble Tea calls View after every Update, but the renderer only
 // draws the latest view at its frame rate; with hundreds of sessions each
@@ -27,8 +23,9 @@ const DefaultFullRateSessions = 25
 // What the person at the terminal does (keys, paste, mouse, resize) is
 // drawn within the base interval. Everything else (messages, receipts,
 // presence, ticks) may wait for the load interval, which grows with the
-// number of sessions: past saturation sessions skip frames instead of
-// the server falling behind on all of them.
+// number of sessions and what their frames cost (framePacer): past
+// saturation sessions skip frames instead of the server falling behind on
+// all of them.
 type frameCap struct {
 	m  tea.Model
 	st *frameState // shared by the copies Bubble Tea's value Update makes
@@ -38,6 +35,7 @@ type frameState struct {
 	interval time.Duration        // for the person's own input
 	load     func() time.Duration // for everything else; nil: interval
 	now      func() time.Time
+	observe  func(time.Duration) // told what each fresh frame cost; may be nil
 
 	view    tea.View
 	drawn   time.Time // when view was computed
@@ -127,16 +125,22 @@ func (f frameCap) schedule() tea.Cmd {
 }
 
 func (f frameCap) View() tea.View {
-	before := f.st.drawn
+	st := f.st
+	before := st.drawn
+	start := time.Now()
 	v := f.view()
-	if f.st.lines != nil {
-		f.st.lines.render(v)
-		if f.st.drawn != before {
+	fresh := st.drawn != before
+	if st.lines != nil {
+		st.lines.render(v)
+		if fresh {
 			// A fresh frame goes out now rather than at the renderer's
 			// next tick, where a later one could already have replaced it.
 			// (The output queue never blocks.)
-			f.st.lines.flush()
+			st.lines.flush()
 		}
+	}
+	if fresh && st.observe != nil {
+		st.observe(time.Since(start))
 	}
 	return v
 }

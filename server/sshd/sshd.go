@@ -51,12 +51,12 @@ type Options struct {
 	// at most (default DefaultFrameInterval); negative recomputes it after
 	// every update, as Bubble Tea does on its own.
 	FrameInterval time.Duration
-	// FullRateSessions is how many sessions get every frame for chat
-	// events (default DefaultFullRateSessions); with n sessions open past
-	// it, those frames are spaced n/FullRateSessions intervals apart. A
-	// person's own keys are always drawn within one FrameInterval.
-	// Negative: never spaced out.
-	FullRateSessions int
+	// FrameShare is the share of the machine's CPUs that frames caused by
+	// chat events may take across sessions (default DefaultFrameShare):
+	// those frames are spaced out so that sessions × frame cost stays
+	// within it (framePacer). A person's own keys are always drawn within
+	// one FrameInterval. Negative: never spaced out.
+	FrameShare float64
 	// OutputBacklog is how many bytes of frames may wait for a slow
 	// client before its frames are skipped (default DefaultOutputBacklog).
 	OutputBacklog int
@@ -71,6 +71,7 @@ type Server struct {
 	opts   Options
 	srv    *ssh.Server
 	active atomic.Int64
+	pacer  *framePacer
 	log    *slog.Logger
 }
 
@@ -101,10 +102,15 @@ func New(opts Options) (*Server, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	if opts.FullRateSessions == 0 {
-		opts.FullRateSessions = DefaultFullRateSessions
+	if opts.FrameShare == 0 {
+		opts.FrameShare = DefaultFrameShare
 	}
 	s := &Server{opts: opts, log: opts.Logger}
+	base := opts.FrameInterval
+	if base <= 0 {
+		base = DefaultFrameInterval
+	}
+	s.pacer = newFramePacer(base, opts.FrameShare, s.active.Load)
 	srvOpts := []ssh.Option{
 		wish.WithHostKeyPath(opts.HostKeyPath),
 		wish.WithIdleTimeout(opts.IdleTimeout),
@@ -295,25 +301,14 @@ func (s *Server) teaHandler(sess ssh.Session) (tea.Model, []tea.ProgramOption) {
 		return m, nil
 	}
 	var load func() time.Duration
-	if s.opts.FullRateSessions > 0 {
-		load = s.loadInterval
+	if s.opts.FrameShare > 0 {
+		load = s.pacer.interval
 	}
 	fc := newFrameCap(m, s.opts.FrameInterval, load, s.opts.Now)
+	if load != nil {
+		fc.st.observe = s.pacer.observe
+	}
 	return fc, []tea.ProgramOption{tea.WithFPS(int(time.Second / fc.st.interval))}
-}
-
-// loadInterval spaces out the frames that chat events cause once more
-// sessions are open than get every frame.
-func (s *Server) loadInterval() time.Duration {
-	base := s.opts.FrameInterval
-	if base <= 0 {
-		base = DefaultFrameInterval
-	}
-	n, full := s.active.Load(), int64(s.opts.FullRateSessions)
-	if n <= full {
-		return base
-	}
-	return base * time.Duration(n) / time.Duration(full)
 }
 
 // ensureUser creates uid on its first SSH login, with the SSH name as the

@@ -1,0 +1,61 @@
+package sshd
+
+import (
+	"runtime"
+	"sync/atomic"
+	"time"
+)
+
+// DefaultFrameShare is the share of the machine's CPUs that drawing
+// frames for chat events may take across all sessions.
+const DefaultFrameShare = 0.2
+
+// maxLoadInterval bounds how far apart chat frames are spaced however
+// loaded the server is: past it, a session would look frozen.
+const maxLoadInterval = time.Second
+
+// framePacer spaces out the frames that chat events cause so that drawing
+// them takes at most a share of the machine. With n sessions open, each
+// frame costing c, frames every n·c / (share · CPUs) keep drawing within
+// that share: a fast machine or a cheap frame draws more often, a slow
+// one skips frames instead of falling behind. The cost is measured, not
+// assumed, as a moving average of the frames actually drawn.
+type framePacer struct {
+	base   time.Duration // never closer than this
+	share  float64
+	cpus   int
+	active func() int64 // sessions open
+
+	cost atomic.Int64 // moving average of a frame's cost, in nanoseconds
+}
+
+func newFramePacer(base time.Duration, share float64, active func() int64) *framePacer {
+	return &framePacer{base: base, share: share, cpus: runtime.GOMAXPROCS(0), active: active}
+}
+
+// observe adds the cost of one drawn frame to the average (weight 1/16:
+// a few hundred frames a second across sessions make it follow load
+// changes within a second).
+func (p *framePacer) observe(d time.Duration) {
+	for {
+		old := p.cost.Load()
+		next := int64(d)
+		if old != 0 {
+			next = old + (int64(d)-old)/16
+		}
+		if p.cost.CompareAndSwap(old, next) {
+			return
+		}
+	}
+}
+
+// interval is how far apart a session's chat frames are spaced now.
+func (p *framePacer) interval() time.Duration {
+	n := p.active()
+	budget := p.share * float64(p.cpus)
+	if n <= 0 || budget <= 0 {
+		return p.base
+	}
+	d := time.Duration(float64(n) * float64(p.cost.Load()) / budget)
+	return min(max(d, p.base), maxLoadInterval)
+}
