@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"hash/fnv"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -20,6 +21,19 @@ const receiptDelay = 250 * time.Millisecond
 // people sends the server that many receipts per flush, and a second is
 // still soon enough for "read by N".
 const groupReceiptDelay = time.Second
+
+// groupReceiptSpread staggers group flushes by reader: every member
+// receives a message at the same moment, and without it they would all
+// acknowledge it in the same instant a second later, a burst of hundreds
+// of writes that a message posted then waits behind.
+const groupReceiptSpread = 500 * time.Millisecond
+
+// receiptPhase is uid's fixed share of groupReceiptSpread.
+func receiptPhase(uid string) time.Duration {
+	h := fnv.New32a()
+	h.Write([]byte(uid))
+	return time.Duration(h.Sum32()) % groupReceiptSpread
+}
 
 // pendingReceipts are the newest messages waiting to be acknowledged, per
 // conversation (and thread).
@@ -54,7 +68,7 @@ func (m *Model) queueReceipt(msg chat.Message, read bool) tea.Cmd {
 	p.armed = true
 	delay := receiptDelay
 	if msg.ReceiverType == chat.ReceiverGroup {
-		delay = groupReceiptDelay
+		delay = groupReceiptDelay + receiptPhase(m.c.Me.UID)
 	}
 	return tea.Tick(delay, func(time.Time) tea.Msg { return flushReceiptsMsg{} })
 }
