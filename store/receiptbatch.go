@@ -15,8 +15,11 @@ import (
 // so receipts that arrive together are committed together: a group
 // commit. Each caller still gets its own answer.
 
-// maxReceiptBatch bounds how long one transaction holds the writer.
-const maxReceiptBatch = 256
+// maxReceiptBatch bounds how long one transaction holds the writer: a
+// receipt in a 200-member group costs about 0.3 ms, so a message waits
+// about 10 ms at most behind a batch rather than the 60 ms or more that a
+// whole group acknowledging at once would take.
+const maxReceiptBatch = 32
 
 type receiptCall struct {
 	uid  string
