@@ -109,9 +109,34 @@ func New(c *common.Common) *Model {
 	ta.KeyMap.InsertNewline = key.NewBinding(key.WithKeys("ctrl+j", "alt+enter"))
 	m := &Model{c: c, keys: DefaultKeyMap(), ta: ta, IdleTimeout: DefaultIdleTimeout,
 		drafts: map[string]string{}, picked: map[string]string{}}
+	// textarea.New reserves room for 10,000 lines (240 KB). Two lines
+	// deleted as one selection leave a slice of the one line that remains,
+	// and the reserve goes.
+	m.ta.InsertString("\n")
+	m.clearText()
 	m.SetTheme()
 	m.ta.Focus()
 	return m
+}
+
+// setText replaces the text, the cursor at its end, as the textarea's
+// SetValue does but without its Reset, which reserves room for 10,000
+// lines (240 KB) again on every call.
+func (m *Model) setText(s string) {
+	m.clearText()
+	if s != "" {
+		m.ta.InsertString(s)
+	}
+}
+
+// clearText empties the textarea as its Reset does (cursor, scroll,
+// selection and height back to those of an empty text) while keeping its
+// line slice, or shrinking it when several lines go.
+func (m *Model) clearText() {
+	m.ta.SelectAll()
+	m.ta.DeleteSelection()
+	m.ta.MoveToBegin()
+	m.ta.InsertString("") // recomputes the height, and the scroll with it
 }
 
 // SetTheme restyles the textarea for the current theme.
@@ -166,7 +191,7 @@ func (m *Model) SetTarget(t Target) tea.Cmd {
 	}
 	m.target, m.hasTarget = t, t.ConversationID != ""
 	m.editing, m.errText = nil, ""
-	m.ta.SetValue(m.drafts[draftKey(t)])
+	m.setText(m.drafts[draftKey(t)])
 	delete(m.drafts, draftKey(t))
 	m.closePopup()
 	m.updatePlaceholder()
@@ -212,7 +237,7 @@ func (m *Model) BeginEdit(msg chat.Message) {
 			m.picked[name] = uid
 		}
 	}
-	m.ta.SetValue(text)
+	m.setText(text)
 	m.closePopup()
 }
 
@@ -284,7 +309,7 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 		switch {
 		case m.editing != nil:
 			m.editing = nil
-			m.ta.Reset()
+			m.clearText()
 		case m.errText != "":
 			m.errText = ""
 		}
@@ -373,7 +398,7 @@ func (m *Model) submit() tea.Cmd {
 }
 
 func (m *Model) reset() {
-	m.ta.Reset()
+	m.clearText()
 	m.editing = nil
 	m.errText = ""
 	m.picked = map[string]string{}
