@@ -13,26 +13,42 @@ func FitLine(s string, w int, tail string) string {
 	if w <= 0 {
 		return ""
 	}
-	lw := ansi.StringWidth(s)
+	lw := Width(s)
 	if lw > w {
 		s = ansi.Truncate(s, w, tail)
-		lw = ansi.StringWidth(s)
+		lw = Width(s)
 	}
 	if lw < w {
-		s += strings.Repeat(" ", w-lw)
+		s += Pad(w - lw)
 	}
 	return s
 }
 
 // FitBlock lays lines out as exactly h lines of exactly w cells each.
 func FitBlock(lines []string, w, h int, tail string) string {
+	if h <= 0 {
+		return ""
+	}
+	if w <= 0 {
+		return strings.Repeat("\n", h-1)
+	}
+	size := h * (w + 1)
+	for _, l := range lines[:min(h, len(lines))] {
+		size += len(l)
+	}
 	var b strings.Builder
+	b.Grow(size)
 	for i := range h {
-		line := ""
+		lw := 0
 		if i < len(lines) {
-			line = lines[i]
+			line := lines[i]
+			if lw = Width(line); lw > w {
+				line = ansi.Truncate(line, w, tail)
+				lw = Width(line)
+			}
+			b.WriteString(line)
 		}
-		b.WriteString(FitLine(line, w, tail))
+		b.WriteString(Pad(w - lw))
 		if i < h-1 {
 			b.WriteByte('\n')
 		}
