@@ -17,8 +17,18 @@ import (
 // of a frame are the same as in the one before (a new message changes the
 // pane and the list, not the composer, header or footer), and measuring a
 // line's width is the costly part of fitting it.
+//
+// Parts that memoize their view hand back the very same string while
+// unchanged, so a whole part is looked up first (comparing a string with
+// itself costs nothing); only the lines of a part that changed are looked
+// at one by one, and of those only the ones that are not plain text
+// already as wide as the block are looked up in the map.
 type lineFitter struct {
 	fitted map[fitKey]string
+	// parts fitted in this frame and in the one before; render turns the
+	// page at the start of each frame.
+	cur, prev []fittedPart
+	size      int // bytes in the last frame, to size the next one
 }
 
 type fitKey struct {
@@ -26,10 +36,31 @@ type fitKey struct {
 	w    int
 }
 
+type fittedPart struct {
+	src   string // the part as drawn
+	w     int
+	lines []string
+}
+
 // fitterCap bounds what a fitter remembers: a few screens' worth.
 const fitterCap = 1024
 
+// maxParts bounds the parts remembered for one frame (it has about ten).
+const maxParts = 64
+
+// nextFrame forgets the parts of the frame before last.
+func (f *lineFitter) nextFrame() {
+	clear(f.prev)
+	f.prev, f.cur = f.cur, f.prev[:0]
+}
+
 func (f *lineFitter) fit(line string, w int) string {
+	if lw, ok := common.SimpleWidth(line); ok && lw <= w && w > 0 {
+		if lw == w {
+			return line
+		}
+		return line + common.Pad(w-lw)
+	}
 	k := fitKey{line, w}
 	if out, ok := f.fitted[k]; ok {
 		return out
@@ -42,21 +73,46 @@ func (f *lineFitter) fit(line string, w int) string {
 	return out
 }
 
+// part is the fitted lines of one part of a frame.
+func (f *lineFitter) part(p string, w int) []string {
+	for i := range f.cur {
+		if fp := &f.cur[i]; fp.w == w && fp.src == p {
+			return fp.lines
+		}
+	}
+	for i := range f.prev {
+		if fp := &f.prev[i]; fp.w == w && fp.src == p {
+			f.cur = append(f.cur, *fp)
+			return fp.lines
+		}
+	}
+	if len(f.cur) >= maxParts { // a caller that never turns the page
+		f.nextFrame()
+	}
+	lines := make([]string, 0, strings.Count(p, "\n")+1)
+	for line := range strings.SplitSeq(p, "\n") {
+		lines = append(lines, f.fit(line, w))
+	}
+	f.cur = append(f.cur, fittedPart{src: p, w: w, lines: lines})
+	return lines
+}
+
 // block cuts or pads the lines of parts (joined top to bottom) to exactly
-// w×h cells.
+// w×h cells. The lines are shared with the fitter: callers only read them.
 func (f *lineFitter) block(w, h int, parts ...string) []string {
 	out := make([]string, 0, h)
 	for _, p := range parts {
-		for line := range strings.SplitSeq(p, "\n") {
-			if len(out) == h {
-				return out
-			}
-			out = append(out, f.fit(line, w))
+		if len(out) == h {
+			break
 		}
+		lines := f.part(p, w)
+		out = append(out, lines[:min(len(lines), h-len(out))]...)
 	}
-	pad := strings.Repeat(" ", w)
-	for len(out) < h {
-		out = append(out, pad)
+	if len(out) < h {
+		pad := common.Pad(w)
+		for len(out) < h {
+			out = append(out, pad)
+		}
 	}
 	return out
 }
@@ -90,9 +146,14 @@ func plainFrame(frame string) string {
 // joiners, variation selectors, keycaps, skin tones, tags, and the
 // scripts whose conjuncts form one cluster from several letters.
 func mayDiffer(s string) bool {
-	for _, r := range s {
+	for i := 0; i < len(s); i++ {
+		// Code points below U+0900 never differ, and their UTF-8 bytes
+		// (as all continuation bytes) are below 0xE0.
+		if s[i] < 0xe0 {
+			continue
+		}
+		r, _ := utf8.DecodeRuneInString(s[i:])
 		switch {
-		case r < 0x900:
 		case r == 0x200D, r >= 0xFE00 && r <= 0xFE0F, r == 0x20E3,
 			r >= 0x1F3FB && r <= 0x1F3FF, r >= 0xE0020 && r <= 0xE007F,
 			r >= 0x900 && r <= 0xDFF, r >= 0x1100 && r <= 0x11FF,

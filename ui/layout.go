@@ -132,6 +132,7 @@ func (m Model) render() string {
 		return ""
 	}
 	g := s.geo
+	s.fit.nextFrame()
 	var main []string
 	switch {
 	case s.dirOpen:
@@ -157,6 +158,7 @@ func (m Model) render() string {
 	t := m.c.Theme
 	sep := t.Border.Render("│")
 	var b strings.Builder
+	b.Grow(s.fit.size + s.fit.size/8)
 	b.WriteString(s.fit.fit(m.status.View(), s.width))
 	for i, line := range main {
 		b.WriteByte('\n')
@@ -182,6 +184,7 @@ func (m Model) render() string {
 		b.WriteByte('\n')
 		b.WriteString(line)
 	}
+	s.fit.size = b.Len()
 	return b.String()
 }
 
