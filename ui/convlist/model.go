@@ -40,6 +40,13 @@ type Model struct {
 	ver, drawnVer int
 	drawnAt       int64
 	drawn         string
+
+	// rows are the row pairs last drawn, by conversation id; a
+	// conversation's entry goes when the conversation changes, and each
+	// remembers what else it was drawn with (see rowKey). One new message
+	// then redraws one row, not the whole list.
+	rows  map[string]*drawnRow
+	title drawnTitle
 }
 
 var _ common.Component = (*Model)(nil)
@@ -95,6 +102,7 @@ func (m *Model) Filtering() bool { return m.filtering }
 // SetConversations replaces the whole list.
 func (m *Model) SetConversations(cs []chat.Conversation) {
 	m.ver++
+	clear(m.rows)
 	m.all = slices.Clone(cs)
 	m.resort("")
 }
@@ -102,6 +110,7 @@ func (m *Model) SetConversations(cs []chat.Conversation) {
 // Upsert adds or replaces one conversation.
 func (m *Model) Upsert(c chat.Conversation) {
 	m.ver++
+	m.changed(c.ConversationID)
 	if i := m.index(c.ConversationID); i >= 0 {
 		m.all[i] = c
 	} else {
@@ -113,6 +122,7 @@ func (m *Model) Upsert(c chat.Conversation) {
 // Remove drops a conversation (left, kicked or banned from a group).
 func (m *Model) Remove(id string) {
 	m.ver++
+	m.changed(id)
 	if i := m.index(id); i >= 0 {
 		keep := m.selectedID()
 		m.all = slices.Delete(m.all, i, i+1)
@@ -140,6 +150,7 @@ func (m *Model) ApplyMessage(msg chat.Message, unread bool) bool {
 	if i < 0 {
 		return false
 	}
+	m.changed(msg.ConversationID)
 	c := &m.all[i]
 	if c.LastMessage == nil || c.LastMessage.ID <= msg.ID {
 		mm := msg
@@ -152,7 +163,7 @@ func (m *Model) ApplyMessage(msg chat.Message, unread bool) bool {
 	if unread {
 		c.UnreadMessageCount++
 	}
-	m.resort(m.selectedID())
+	m.settle(i, m.selectedID())
 	return true
 }
 
@@ -164,6 +175,7 @@ func (m *Model) ApplyEdit(msg chat.Message) {
 		if lm := m.all[i].LastMessage; lm != nil && lm.ID == msg.ID {
 			mm := msg
 			m.all[i].LastMessage = &mm
+			m.changed(msg.ConversationID)
 		}
 	}
 }
@@ -185,6 +197,7 @@ func (m *Model) ApplyReceipt(r chat.Receipt) {
 			mm.ReadAt = cmp.Or(mm.ReadAt, r.At)
 		}
 		m.all[i].LastMessage = &mm
+		m.changed(m.all[i].ConversationID)
 	}
 }
 
@@ -192,6 +205,7 @@ func (m *Model) ApplyReceipt(r chat.Receipt) {
 func (m *Model) SetUnread(id string, n int) {
 	m.ver++
 	if i := m.index(id); i >= 0 {
+		m.changed(id)
 		m.all[i].UnreadMessageCount = chat.Count(n)
 		if n == 0 {
 			m.all[i].UnreadMentionsCount = 0
@@ -216,6 +230,7 @@ func (m *Model) SetPresence(uid string, online bool, at int64) {
 			uu.LastActiveAt = at
 		}
 		m.all[i].WithUser = &uu
+		m.changed(m.all[i].ConversationID)
 	}
 }
 
@@ -381,15 +396,64 @@ func activity(c *chat.Conversation) int64 {
 	return c.UpdatedAt
 }
 
+// changed forgets the drawn row of conversation id.
+func (m *Model) changed(id string) { delete(m.rows, id) }
+
+// order is the list's order: newest activity first, then by id.
+func order(a, b *chat.Conversation) int {
+	if c := cmp.Compare(activity(b), activity(a)); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.ConversationID, b.ConversationID)
+}
+
 // resort orders by activity, reapplies the filter and keeps the cursor on
 // the conversation keep.
 func (m *Model) resort(keep string) {
-	slices.SortStableFunc(m.all, func(a, b chat.Conversation) int {
-		if c := cmp.Compare(activity(&b), activity(&a)); c != 0 {
-			return c
+	slices.SortStableFunc(m.all, func(a, b chat.Conversation) int { return order(&a, &b) })
+	m.refilter(keep)
+}
+
+// settle is resort after only all[i] changed: it moves that one
+// conversation to its place. When the others are not strictly in order
+// (or one ties with it), it sorts them all, so the order is always the
+// one resort gives.
+func (m *Model) settle(i int, keep string) {
+	c := &m.all[i]
+	at := 0 // how many of the others come before c
+	prev := -1
+	for k := range m.all {
+		if k == i {
+			continue
 		}
-		return cmp.Compare(a.ConversationID, b.ConversationID)
-	})
+		if prev >= 0 && order(&m.all[prev], &m.all[k]) >= 0 {
+			m.resort(keep)
+			return
+		}
+		prev = k
+		switch order(&m.all[k], c) {
+		case 0:
+			m.resort(keep)
+			return
+		case -1:
+			at++
+		}
+	}
+	if at != i {
+		moved := *c
+		if at < i {
+			copy(m.all[at+1:i+1], m.all[at:i])
+		} else {
+			copy(m.all[i:at], m.all[i+1:at+1])
+		}
+		m.all[at] = moved
+	}
+	m.refilter(keep)
+}
+
+// refilter reapplies the filter after the order changed and keeps the
+// cursor on the conversation keep.
+func (m *Model) refilter(keep string) {
 	m.applyFilter()
 	if keep != "" {
 		m.moveTo(keep)

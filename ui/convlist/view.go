@@ -39,22 +39,94 @@ func (m *Model) View() string {
 func (m *Model) draw() string {
 	t := m.c.Theme
 	lines := make([]string, 0, m.height)
-	lines = append(lines, m.titleLine())
+	lines = append(lines, m.fittedTitle())
 	if len(m.shown) == 0 {
 		msg := "No conversations yet: press n to start one"
 		if m.filter.Value() != "" {
 			msg = "Nothing matches"
 		}
 		for _, l := range strings.Split(lipgloss.Wrap(msg, max(1, m.width-2), " "), "\n") {
-			lines = append(lines, " "+t.Dim.Render(l))
+			lines = append(lines, common.FitLine(" "+t.Dim.Render(l), m.width, ""))
 		}
 	}
 	end := min(len(m.shown), m.offset+m.visiblePairs())
 	for i := m.offset; i < end; i++ {
-		top, bottom := m.rowPair(&m.all[m.shown[i]], i == m.cursor)
-		lines = append(lines, top, bottom)
+		r := m.row(&m.all[m.shown[i]], i == m.cursor)
+		lines = append(lines, r.top, r.bottom)
 	}
-	return common.FitBlock(lines, m.width, m.height, "")
+	// Every line is already exactly width cells: FitBlock without the
+	// measuring.
+	lines = lines[:min(len(lines), m.height)]
+	size := m.height * (m.width + 1)
+	for _, l := range lines {
+		size += len(l)
+	}
+	var b strings.Builder
+	b.Grow(size)
+	for i := range m.height {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		if i < len(lines) {
+			b.WriteString(lines[i])
+		} else {
+			b.WriteString(common.Pad(m.width))
+		}
+	}
+	return b.String()
+}
+
+// drawnRow is a conversation's row pair as last drawn, fitted to the
+// width, with what besides the conversation it was drawn from.
+type drawnRow struct {
+	key         rowKey
+	top, bottom string
+}
+
+// rowKey is what a row pair shows besides its conversation (whose changes
+// drop the row): the cursor, focus, the open conversation, the size, the
+// theme and the age label, which moves with the clock.
+type rowKey struct {
+	selected, focused, active bool
+	width                     int
+	theme                     *common.Theme
+	age                       string
+}
+
+// row is conversation c's row pair, drawn again only when it or its key
+// changed.
+func (m *Model) row(c *chat.Conversation, selected bool) *drawnRow {
+	k := rowKey{selected: selected, focused: selected && m.focused, active: c.ConversationID == m.active,
+		width: m.width, theme: m.c.Theme, age: RelativeTime(m.c.Now(), activity(c), m.c.Loc)}
+	if r := m.rows[c.ConversationID]; r != nil && r.key == k {
+		return r
+	}
+	top, bottom := m.rowPair(c, selected, k.age)
+	r := &drawnRow{key: k, top: common.FitLine(top, m.width, ""), bottom: common.FitLine(bottom, m.width, "")}
+	if m.rows == nil {
+		m.rows = map[string]*drawnRow{}
+	}
+	m.rows[c.ConversationID] = r
+	return r
+}
+
+// drawnTitle is the title line without a filter, fitted to the width.
+type drawnTitle struct {
+	width int
+	theme *common.Theme
+	line  string
+}
+
+// fittedTitle is the title line fitted to the width; without a filter it
+// changes only with the width and the theme.
+func (m *Model) fittedTitle() string {
+	if m.filtering || m.filter.Value() != "" {
+		return common.FitLine(m.titleLine(), m.width, "")
+	}
+	if t := &m.title; t.line == "" || t.width != m.width || t.theme != m.c.Theme {
+		*t = drawnTitle{width: m.width, theme: m.c.Theme, line: common.FitLine(m.titleLine(), m.width, "")}
+	}
+	return m.title.line
 }
 
 func (m *Model) titleLine() string {
@@ -71,9 +143,10 @@ func (m *Model) titleLine() string {
 	return title + strings.Repeat(" ", gap) + hint
 }
 
-// rowPair renders one conversation: mark, name, age and unread badge on
-// top; the last message and, for my own, its receipt mark below.
-func (m *Model) rowPair(c *chat.Conversation, selected bool) (string, string) {
+// rowPair renders one conversation: mark, name, age (the label given) and
+// unread badge on top; the last message and, for my own, its receipt mark
+// below.
+func (m *Model) rowPair(c *chat.Conversation, selected bool, age string) (string, string) {
 	t := m.c.Theme
 	bar := " "
 	if selected {
@@ -87,7 +160,7 @@ func (m *Model) rowPair(c *chat.Conversation, selected bool) (string, string) {
 	mark, markStyle := m.mark(c)
 	markCell := markStyle.Render(mark) + strings.Repeat(" ", max(0, 2-lipgloss.Width(mark)))
 
-	right := t.Dim.Render(RelativeTime(m.c.Now(), activity(c), m.c.Loc))
+	right := t.Dim.Render(age)
 	if n := int(c.UnreadMessageCount); n > 0 {
 		label := strconv.Itoa(n)
 		if n > 99 {
