@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 
 	"cometterm/chat"
@@ -125,8 +126,27 @@ func decodeResponse(what string, status int, raw []byte, out any) (*wire.Meta, e
 		if err := json.Unmarshal(probe.Data, out); err != nil {
 			return probe.Meta, fmt.Errorf("%s: decode data: %w", what, err)
 		}
+		fitSlice(out)
 	}
 	return probe.Meta, nil
+}
+
+// fitSlice gives a decoded list (out points to a slice) a backing array of
+// its length. encoding/json grows a slice by doubling, and a list that is
+// kept (a group's members, the user directory) would hold up to twice the
+// room it needs for as long as it is kept.
+func fitSlice(out any) {
+	v := reflect.ValueOf(out)
+	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Slice {
+		return
+	}
+	s := v.Elem()
+	if s.Cap()-s.Len() <= s.Len()/8 {
+		return
+	}
+	fit := reflect.MakeSlice(s.Type(), s.Len(), s.Len())
+	reflect.Copy(fit, s)
+	s.Set(fit)
 }
 
 func codeForStatus(status int) string {
