@@ -76,7 +76,7 @@ type Model struct {
 	editing *chat.Message
 	errText string
 
-	mentionables []chat.User
+	mentionables []person          // the open conversation's people
 	directory    []chat.User       // every user, for /msg, /add, /block…
 	picked       map[string]string // "@Name" → uid
 
@@ -203,8 +203,26 @@ func draftKey(t Target) string { return t.ConversationID + "/" + t.ParentID.Stri
 // Target is where the composer sends.
 func (m *Model) Target() (Target, bool) { return m.target, m.hasTarget }
 
+// person is someone @ completes to: only what completion shows and
+// inserts, so that a large group's member list is not held twice.
+type person struct{ uid, name string }
+
 // SetMentionables sets who @ completes to (the group's members or the peer).
-func (m *Model) SetMentionables(us []chat.User) { m.mentionables = us }
+func (m *Model) SetMentionables(us []chat.User) {
+	m.mentionables = make([]person, len(us))
+	for i, u := range us {
+		m.mentionables[i] = person{uid: u.UID, name: u.Name}
+	}
+}
+
+// SetMentionableMembers sets who @ completes to from a group's member
+// list, as SetMentionables does with their users.
+func (m *Model) SetMentionableMembers(ms []chat.GroupMember) {
+	m.mentionables = make([]person, len(ms))
+	for i, g := range ms {
+		m.mentionables[i] = person{uid: g.UID, name: g.Name}
+	}
+}
 
 // SetDirectory sets every user of the app, for the uid arguments of
 // commands that reach beyond the open conversation (/msg, /add, /block).
@@ -462,26 +480,31 @@ func (m *Model) argCandidates(line, word string) []candidate {
 	}
 	switch argKindAt(name, i) {
 	case argUID:
-		for _, u := range m.mentionables {
-			if u.UID != m.c.Me.UID {
-				add(u.UID, u.Name)
+		for _, p := range m.mentionables {
+			if p.uid != m.c.Me.UID {
+				add(p.uid, p.name)
 			}
 		}
 	case argUser, argNewMember:
 		seen := map[string]bool{m.c.Me.UID: true}
-		sources := [][]chat.User{m.directory, m.mentionables}
-		if argKindAt(name, i) == argNewMember {
-			for _, u := range m.mentionables {
-				seen[u.UID] = true
+		newMember := argKindAt(name, i) == argNewMember
+		if newMember {
+			for _, p := range m.mentionables {
+				seen[p.uid] = true
 			}
-			sources = sources[:1]
 		}
-		for _, us := range sources {
-			for _, u := range us {
-				if !seen[u.UID] {
-					seen[u.UID] = true
-					add(u.UID, u.Name)
-				}
+		offer := func(uid, name string) {
+			if !seen[uid] {
+				seen[uid] = true
+				add(uid, name)
+			}
+		}
+		for _, u := range m.directory {
+			offer(u.UID, u.Name)
+		}
+		if !newMember {
+			for _, p := range m.mentionables {
+				offer(p.uid, p.name)
 			}
 		}
 	case argScope:
@@ -496,40 +519,40 @@ func (m *Model) argCandidates(line, word string) []candidate {
 	return out
 }
 
-type users []chat.User
+type people []person
 
-func (u users) String(i int) string { return u[i].Name }
-func (u users) Len() int            { return len(u) }
+func (p people) String(i int) string { return p[i].name }
+func (p people) Len() int            { return len(p) }
 
 func (m *Model) mentionCandidates(q string) []candidate {
 	var out []candidate
-	add := func(u chat.User) {
-		if u.UID == m.c.Me.UID || len(out) >= maxPopup {
+	add := func(p person) {
+		if p.uid == m.c.Me.UID || len(out) >= maxPopup {
 			return
 		}
-		name := u.Name
+		name := p.name
 		if name == "" {
-			name = u.UID
+			name = p.uid
 		}
-		out = append(out, candidate{label: "@" + name, detail: u.UID, insert: "@" + name, uid: u.UID})
+		out = append(out, candidate{label: "@" + name, detail: p.uid, insert: "@" + name, uid: p.uid})
 	}
 	if q == "" {
-		for _, u := range m.mentionables {
-			add(u)
+		for _, p := range m.mentionables {
+			add(p)
 		}
 		return out
 	}
 	// Names match fuzzily; uids only by prefix, or "sp" would match every
 	// "superheroN".
 	seen := map[string]bool{}
-	for _, match := range fuzzy.FindFrom(q, users(m.mentionables)) {
-		u := m.mentionables[match.Index]
-		seen[u.UID] = true
-		add(u)
+	for _, match := range fuzzy.FindFrom(q, people(m.mentionables)) {
+		p := m.mentionables[match.Index]
+		seen[p.uid] = true
+		add(p)
 	}
-	for _, u := range m.mentionables {
-		if !seen[u.UID] && strings.HasPrefix(u.UID, q) {
-			add(u)
+	for _, p := range m.mentionables {
+		if !seen[p.uid] && strings.HasPrefix(p.uid, q) {
+			add(p)
 		}
 	}
 	return out

@@ -1,0 +1,76 @@
+package composer
+
+import (
+	"strings"
+	"testing"
+
+	"cometterm/chat"
+	"cometterm/ui/common"
+)
+
+func labels(m *Model) []string {
+	var out []string
+	for _, c := range m.items {
+		out = append(out, c.label+" "+c.detail)
+	}
+	return out
+}
+
+// A group's member list sets who @ and the uid arguments complete to, as
+// the same people given as users do; a new list replaces the old one.
+func TestMentionablesFromMembers(t *testing.T) {
+	members := []chat.GroupMember{
+		{User: chat.User{UID: "superhero1", Name: "Iron Man"}, Scope: chat.ScopeAdmin},
+		{User: chat.User{UID: "superhero2", Name: "Captain America"}, Scope: chat.ScopeParticipant},
+		{User: chat.User{UID: "superhero3", Name: "Spiderman"}, Scope: chat.ScopeModerator},
+		{User: chat.User{UID: "superhero4"}, Scope: chat.ScopeParticipant}, // no name: the uid stands in
+	}
+	users := make([]chat.User, len(members))
+	for i, g := range members {
+		users[i] = g.User
+	}
+	for _, typed := range []string{"@", "@sp", "@cap", "@superhero4", "/kick super", "/msg super", "/add super"} {
+		byUsers, _ := newComposer(t)
+		byUsers.SetMentionables(users)
+		byMembers, _ := newComposer(t)
+		byMembers.SetMentionableMembers(members)
+		typeText(byUsers, typed)
+		typeText(byMembers, typed)
+		if a, b := labels(byUsers), labels(byMembers); strings.Join(a, "|") != strings.Join(b, "|") {
+			t.Errorf("%q: from users %q, from members %q", typed, a, b)
+		}
+	}
+
+	m, _ := newComposer(t)
+	m.SetMentionableMembers(members)
+	typeText(m, "@")
+	if got := strings.Join(labels(m), "|"); got != "@Captain America superhero2|@Spiderman superhero3|@superhero4 superhero4" {
+		t.Fatalf("@ offers %q", got)
+	}
+	m.reset()
+	// Spiderman left, Hulk joined: the new list is all that is offered.
+	m.SetMentionableMembers([]chat.GroupMember{members[0], members[1], {User: chat.User{UID: "hulk", Name: "Hulk"}}})
+	typeText(m, "@")
+	if got := strings.Join(labels(m), "|"); got != "@Captain America superhero2|@Hulk hulk" {
+		t.Fatalf("after the list changed @ offers %q", got)
+	}
+	typeText(m, "hu")
+	press(m, "enter")
+	typeText(m, "smash")
+	out := press(m, "enter")
+	if s := only[common.SendText](out); len(s) != 1 || s[0].Text != "<@uid:hulk> smash" {
+		t.Fatalf("sent %+v", out)
+	}
+	// A direct chat: only the peer.
+	m.SetMentionables([]chat.User{{UID: "superhero2", Name: "Captain America"}})
+	typeText(m, "@")
+	if got := strings.Join(labels(m), "|"); got != "@Captain America superhero2" {
+		t.Fatalf("in a direct chat @ offers %q", got)
+	}
+	m.reset()
+	m.SetMentionables(nil)
+	typeText(m, "@")
+	if m.PopupOpen() {
+		t.Fatal("completion with nobody to mention")
+	}
+}
