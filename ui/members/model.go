@@ -32,7 +32,7 @@ type Model struct {
 
 	group   chat.Group
 	me      chat.GroupMember
-	members []chat.GroupMember // owner, admins, moderators, participants; by name
+	members []*chat.GroupMember // owner, admins, moderators, participants; by name; into SetMembers' list
 	banned  []chat.User
 	loaded  bool // banned list arrived
 
@@ -80,9 +80,15 @@ func (m *Model) SetGroup(g chat.Group, me chat.GroupMember) {
 	m.group, m.me = g, me
 }
 
-// SetMembers replaces the member list.
+// SetMembers replaces the member list. The panel points into ms rather
+// than copying it, so that a large group's list is held once: the caller
+// hands ms over, keeps it only to read, and sees in it the presence and
+// scope changes the panel applies.
 func (m *Model) SetMembers(ms []chat.GroupMember) {
-	m.members = slices.Clone(ms)
+	m.members = make([]*chat.GroupMember, len(ms))
+	for i := range ms {
+		m.members[i] = &ms[i]
+	}
 	m.sort()
 }
 
@@ -127,7 +133,7 @@ func (m *Model) ApplyMemberChange(ev chat.GroupMemberChanged) {
 			scope = chat.ScopeParticipant
 		}
 		if m.index(uid) < 0 {
-			m.members = append(m.members, chat.GroupMember{User: ev.On, GUID: m.group.GUID, Scope: scope, JoinedAt: ev.Message.SentAt})
+			m.members = append(m.members, &chat.GroupMember{User: ev.On, GUID: m.group.GUID, Scope: scope, JoinedAt: ev.Message.SentAt})
 			m.group.MembersCount = max(m.group.MembersCount+1, len(m.members))
 		}
 	case chat.ActionLeft, chat.ActionKicked, chat.ActionBanned:
@@ -164,13 +170,13 @@ func (m *Model) Capturing() bool { return m.mode == modeAdd }
 // Selected is the member under the cursor.
 func (m *Model) Selected() (chat.GroupMember, bool) {
 	if m.cursor < len(m.members) {
-		return m.members[m.cursor], true
+		return *m.members[m.cursor], true
 	}
 	return chat.GroupMember{}, false
 }
 
 func (m *Model) index(uid string) int {
-	return slices.IndexFunc(m.members, func(g chat.GroupMember) bool { return g.UID == uid })
+	return slices.IndexFunc(m.members, func(g *chat.GroupMember) bool { return g.UID == uid })
 }
 
 func rank(s chat.Scope) int {
@@ -185,7 +191,7 @@ func rank(s chat.Scope) int {
 
 func (m *Model) sort() {
 	owner := m.group.Owner
-	slices.SortStableFunc(m.members, func(a, b chat.GroupMember) int {
+	slices.SortStableFunc(m.members, func(a, b *chat.GroupMember) int {
 		if (a.UID == owner) != (b.UID == owner) {
 			if a.UID == owner {
 				return -1
