@@ -99,17 +99,17 @@ func (m *Model) handleResult(msg tea.Msg) (tea.Cmd, bool) {
 		if msg.err != nil || m.openGroup() != msg.guid {
 			return nil, true
 		}
+		// The list is held once: the members panel points into it and the
+		// composer keeps only uids and names.
 		s.members = msg.members
-		var us []chat.User
-		for i, mem := range msg.members {
+		for i := range msg.members {
+			mem := &msg.members[i]
 			if mem.UID == m.c.Me.UID && m.status.Status() == chat.ConnConnected {
 				mem.Status = chat.StatusOnline // the list may predate my socket
-				msg.members[i] = mem
 			}
 			s.users[mem.UID] = mem.User
-			us = append(us, mem.User)
 		}
-		m.composer.SetMentionables(us)
+		m.composer.SetMentionableMembers(msg.members)
 		m.pane.SetUsers(s.users)
 		m.thread.SetUsers(s.users)
 		m.header.SetMembersCount(len(msg.members))
