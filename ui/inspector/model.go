@@ -3,7 +3,6 @@
 package inspector
 
 import (
-	"bytes"
 	"slices"
 
 	"charm.land/bubbles/v2/key"
@@ -25,6 +24,8 @@ type Model struct {
 	start    int
 	capacity int
 	seq      uint64 // seq of the newest row
+
+	frames packer // keeps the rows' frames
 
 	paused   bool
 	pauseSeq uint64 // rows after it are buffered, not shown, while paused
@@ -69,10 +70,10 @@ func (m *Model) ordered() []row {
 // newest: past its capacity the oldest row is overwritten.
 func (m *Model) Add(ev chat.Event) {
 	r := describe(ev, m.c.Me.UID)
-	if len(r.raw) > 0 {
+	if len(r.raw.data) > 0 {
 		r.ev = nil // the frame says it all; the decoded event would double the memory
-		// An exact copy lets the socket's read buffer, usually larger, go.
-		r.raw = bytes.Clone(r.raw)
+		// A packed copy lets the socket's read buffer, usually larger, go.
+		r.raw = m.frames.pack(kindKey{dir: r.dir, label: r.label}, r.raw.data)
 	}
 	m.seq++
 	r.seq = m.seq
@@ -174,6 +175,7 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		}
 	case key.Matches(kp, k.Clear):
 		m.buf, m.start, m.expanded = nil, 0, false
+		m.frames.reset()
 		m.pauseSeq, m.follow = m.seq, true
 	case key.Matches(kp, k.Filter):
 		m.filter = (m.filter + 1) % len(kinds)
