@@ -169,7 +169,9 @@ const sshInspectorCapacity = 150
 
 // startSSH serves the TUI over SSH: each session logs in to the node as the
 // SSH user through the same client library and WebSocket path as any other
-// client.
+// client. Its requests and socket reach the node's handler in-process
+// rather than over loopback TCP (unless spec.OverTCP): the same HTTP and
+// WebSocket code, without a kernel round trip per frame per session.
 func startSSH(n *node, spec sshSpec, log *slog.Logger) (*sshFront, error) {
 	ln, err := net.Listen("tcp", spec.Addr)
 	if err != nil && spec.FallbackPort {
@@ -179,12 +181,15 @@ func startSSH(n *node, spec sshSpec, log *slog.Logger) (*sshFront, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ssh listen %s: %w", spec.Addr, err)
 	}
-	var hc *http.Client
-	if n.CertFile != "" {
-		hc, err = httpClient(config.Connection{CACert: n.CertFile})
-		if err != nil {
-			ln.Close()
-			return nil, err
+	serverURL, hc := internalURL, n.inProcessClient()
+	if spec.OverTCP {
+		serverURL, hc = n.URL, nil
+		if n.CertFile != "" {
+			hc, err = httpClient(config.Connection{CACert: n.CertFile})
+			if err != nil {
+				ln.Close()
+				return nil, err
+			}
 		}
 	}
 	srv, err := sshd.New(sshd.Options{
@@ -198,7 +203,7 @@ func startSSH(n *node, spec sshSpec, log *slog.Logger) (*sshFront, error) {
 			lctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 			defer cancel()
 			c, err := client.Login(lctx, client.Config{
-				ServerURL: n.URL, AppID: n.App.AppID, UID: uid, AuthKey: n.App.AuthKey,
+				ServerURL: serverURL, AppID: n.App.AppID, UID: uid, AuthKey: n.App.AuthKey,
 				PresenceSubscription: wire.SubscribeAllUsers, HTTPClient: hc,
 				Logger: log.With("part", "ssh-client", "uid", uid),
 			})
@@ -214,7 +219,7 @@ func startSSH(n *node, spec sshSpec, log *slog.Logger) (*sshFront, error) {
 		ln.Close()
 		return nil, err
 	}
-	f := &sshFront{Addr: ln.Addr().String(), srv: srv, served: make(chan error, 1)}
+	f := &sshFront{Addr: ln.Addr().String(), srv: srv, served: make(chan error, 1), http: hc}
 	go func() { f.served <- srv.Serve(ln) }()
 	log.Info("ssh listening", "addr", f.Addr)
 	return f, nil

@@ -14,8 +14,17 @@ import (
 
 	"cometterm/chat"
 	"cometterm/server"
+	"cometterm/server/memconn"
 	"cometterm/server/realtime"
 	"cometterm/store"
+)
+
+// internalHost names the node's in-memory listener: clients in this
+// process reach the node at internalURL through inProcessClient. It is
+// only a name; nothing resolves it.
+const (
+	internalHost = "cometterm.internal"
+	internalURL  = "http://" + internalHost
 )
 
 // nodeSpec is everything needed to run one server: the same assembly serves
@@ -31,6 +40,10 @@ type nodeSpec struct {
 
 	WSIdle time.Duration
 	Logger *slog.Logger
+
+	// connState, when set, sees every connection the HTTP server takes,
+	// over TCP or in-process (tests count them).
+	connState func(net.Conn, http.ConnState)
 }
 
 // node is a running server: store, hub, HTTP API, listener.
@@ -47,9 +60,11 @@ type node struct {
 	// CertFile is the TLS certificate in use, if any.
 	CertFile string
 
-	http   *http.Server
-	served chan error
-	log    *slog.Logger
+	http      *http.Server
+	served    chan error
+	mem       *memconn.Listener
+	memServed chan error
+	log       *slog.Logger
 }
 
 // startNode opens the data dir, loads or creates the app and starts
@@ -86,11 +101,12 @@ func startNode(ctx context.Context, spec nodeSpec) (_ *node, err error) {
 		hub.Close()
 		return nil, fmt.Errorf("listen %s: %w", spec.HTTPAddr, err)
 	}
-	n := &node{Store: db, Hub: hub, API: api, App: app, Keys: keys, served: make(chan error, 1), log: log}
+	n := &node{Store: db, Hub: hub, API: api, App: app, Keys: keys, served: make(chan error, 1), memServed: make(chan error, 1), log: log}
 	n.http = &http.Server{
 		Handler:           api.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		ConnState:         spec.connState,
 	}
 
 	scheme := "http"
@@ -118,17 +134,38 @@ func startNode(ctx context.Context, spec nodeSpec) (_ *node, err error) {
 	}
 	n.URL = scheme + "://" + ln.Addr().String()
 	go func() { n.served <- n.http.Serve(ln) }()
+	// The same server, handler and all, also answers in-process, in
+	// plain HTTP: nothing leaves the process to be protected.
+	n.mem = memconn.Listen(internalHost+":80", 0)
+	go func() { n.memServed <- n.http.Serve(n.mem) }()
 	log.Info("serving", "url", n.URL, "app_id", app.AppID)
 	return n, nil
+}
+
+// inProcessClient is an HTTP client for internalURL: its requests and
+// WebSockets reach the node's handler through in-memory connections
+// instead of loopback TCP. Close its idle connections when done with it.
+func (n *node) inProcessClient() *http.Client {
+	return &http.Client{
+		Timeout: 30 * time.Second,
+		Transport: &http.Transport{
+			DialContext:         n.mem.DialContext,
+			MaxIdleConnsPerHost: 32,
+			IdleConnTimeout:     90 * time.Second,
+		},
+	}
 }
 
 // Close stops accepting requests, lets in-flight ones finish (bounded by
 // ctx), closes every socket and then the store.
 func (n *node) Close(ctx context.Context) error {
 	errHTTP := n.http.Shutdown(ctx)
+	n.mem.Close() // in case Shutdown came before Serve took it
 	errHub := n.Hub.Close()
-	if err := <-n.served; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		n.log.Warn("http server stopped", "err", err)
+	for _, served := range []chan error{n.served, n.memServed} {
+		if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			n.log.Warn("http server stopped", "err", err)
+		}
 	}
 	errStore := n.Store.Close()
 	return errors.Join(errHTTP, errHub, errStore)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"time"
@@ -82,6 +83,9 @@ type sshSpec struct {
 	DataDir string
 	// FallbackPort takes any free port when Addr is taken (embedded use).
 	FallbackPort bool
+	// OverTCP has the sessions' clients reach the node over its TCP
+	// listener, as outside clients do, instead of in-process.
+	OverTCP bool
 }
 
 // sshFront is a running SSH server.
@@ -89,10 +93,14 @@ type sshFront struct {
 	Addr   string
 	srv    *sshd.Server
 	served chan error
+	http   *http.Client // the sessions' shared client; nil for defaults
 }
 
 func (f *sshFront) Close(ctx context.Context) error {
 	err := f.srv.Shutdown(ctx)
 	<-f.served
+	if f.http != nil {
+		f.http.CloseIdleConnections()
+	}
 	return err
 }

@@ -2,8 +2,6 @@ package common
 
 import (
 	"strings"
-
-	"github.com/charmbracelet/x/ansi"
 )
 
 // FitLine pads or cuts a styled line to exactly w cells; a cut line ends
@@ -15,7 +13,7 @@ func FitLine(s string, w int, tail string) string {
 	}
 	lw := Width(s)
 	if lw > w {
-		s = ansi.Truncate(s, w, tail)
+		s = Truncate(s, w, tail)
 		lw = Width(s)
 	}
 	if lw < w {
@@ -43,7 +41,7 @@ func FitBlock(lines []string, w, h int, tail string) string {
 		if i < len(lines) {
 			line := lines[i]
 			if lw = Width(line); lw > w {
-				line = ansi.Truncate(line, w, tail)
+				line = Truncate(line, w, tail)
 				lw = Width(line)
 			}
 			b.WriteString(line)

@@ -131,10 +131,44 @@ func Pad(n int) string {
 	return strings.Repeat(" ", n)
 }
 
-// Truncate is ansi.Truncate, without measuring twice a string that fits.
+// Truncate is ansi.Truncate: s cut to w cells, ending in tail when cut.
+// Plain styled text (see SimpleWidth) is cut here; escape sequences past
+// the cut are kept, as ansi keeps them.
 func Truncate(s string, w int, tail string) string {
-	if Width(s) <= w {
+	sw, ok := SimpleWidth(s)
+	tw, tok := SimpleWidth(tail)
+	if !ok || !tok {
+		return ansi.Truncate(s, w, tail)
+	}
+	if sw <= w {
 		return s
 	}
-	return ansi.Truncate(s, w, tail)
+	keep := w - tw // characters kept before the tail
+	if keep < 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.Grow(len(s) + len(tail))
+	k := 0
+	for i := 0; i < len(s); {
+		size := 1
+		switch c := s[i]; {
+		case c == 0x1b:
+			size = escapeLen(s[i:])
+			b.WriteString(s[i : i+size])
+			i += size
+			continue
+		case c >= 0x80:
+			_, size = utf8.DecodeRuneInString(s[i:])
+		}
+		switch {
+		case k < keep:
+			b.WriteString(s[i : i+size])
+		case k == keep:
+			b.WriteString(tail)
+		}
+		k++
+		i += size
+	}
+	return b.String()
 }

@@ -1,10 +1,12 @@
 package common
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 )
 
@@ -139,6 +141,89 @@ func BenchmarkWidth(b *testing.B) {
 	b.Run("ansi", func(b *testing.B) {
 		for b.Loop() {
 			ansi.StringWidth(line)
+		}
+	})
+}
+
+// FuzzPaint holds Paint and LineWidth to lipgloss for every style of both
+// themes, with and without colour.
+func FuzzPaint(f *testing.F) {
+	for _, s := range widthSeeds {
+		f.Add(s)
+	}
+	f.Add("a\tb")
+	f.Add("a\r\nb")
+	var styles []lipgloss.Style
+	for _, th := range []*Theme{NewTheme(true, false), NewTheme(false, false), NewTheme(true, true)} {
+		v := reflect.ValueOf(th).Elem()
+		for i := range v.NumField() {
+			if !v.Type().Field(i).IsExported() {
+				continue
+			}
+			if st, ok := v.Field(i).Interface().(lipgloss.Style); ok {
+				styles = append(styles, st)
+			}
+		}
+		styles = append(styles, th.SenderStyle("superhero2"), th.Badge.Width(5), th.Link.MaxWidth(4))
+	}
+	paints := make([]Paint, len(styles))
+	plain := 0
+	for i, st := range styles {
+		paints[i] = NewPaint(st)
+		if paints[i].plain {
+			plain++
+		}
+	}
+	if plain < len(styles)/2 {
+		f.Fatalf("only %d of %d styles reduce to escape codes", plain, len(styles))
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for i, st := range styles {
+			if got, want := paints[i].Render(s), st.Render(s); got != want {
+				t.Fatalf("style %d: Paint(%q) = %q, Render = %q", i, s, got, want)
+			}
+		}
+		if got, want := LineWidth(s), lipgloss.Width(s); got != want {
+			t.Fatalf("LineWidth(%q) = %d, lipgloss.Width = %d", s, got, want)
+		}
+	})
+}
+
+// styledTokens are the pieces styled lines are made of; FuzzStyledLine
+// strings them together in the order its input gives.
+var styledTokens = []string{
+	"a", "Z", " ", "  ", "-", "~", "word", "\x1b[m", "\x1b[1;38;2;165;148;255m", "\x1b[4m", "\x1b[38;5;8m",
+	"\x1b]8;;https://x.io/a?b=c\x1b\\", "\x1b]8;;\x1b\\", "\x1b]8;;u\a", "│", "▌", "─", "✓", "…", "·", "é", "●",
+	"山", "🕷️", "👍🏽", "\u0301", "\ufe0f", "\u200d", "\t", "\n", "\x1b", "\x1b[", "\x1b[ 0m", "\x7f", "\xff",
+}
+
+// FuzzStyledLine builds lines from styledTokens and holds Width, Truncate
+// and FitLine to ansi on them.
+func FuzzStyledLine(f *testing.F) {
+	f.Add([]byte{8, 6, 2, 6, 7, 14, 15, 16}, 5, true)
+	f.Add([]byte{11, 0, 0, 0, 12, 17, 18, 19, 1, 1}, 3, false)
+	f.Add([]byte{20, 21, 22, 23, 24, 25, 26}, 4, true)
+	f.Fuzz(func(t *testing.T, recipe []byte, w int, ellipsis bool) {
+		if w < -2 || w > 200 {
+			return
+		}
+		var b strings.Builder
+		for _, r := range recipe {
+			b.WriteString(styledTokens[int(r)%len(styledTokens)])
+		}
+		s := b.String()
+		tail := ""
+		if ellipsis {
+			tail = "…"
+		}
+		if got, want := Width(s), ansi.StringWidth(s); got != want {
+			t.Fatalf("Width(%q) = %d, ansi = %d", s, got, want)
+		}
+		if got, want := Truncate(s, w, tail), ansi.Truncate(s, w, tail); got != want {
+			t.Fatalf("Truncate(%q, %d, %q) = %q, ansi = %q", s, w, tail, got, want)
+		}
+		if got, want := FitLine(s, w, tail), slowFitLine(s, w, tail); got != want {
+			t.Fatalf("FitLine(%q, %d, %q) = %q, want %q", s, w, tail, got, want)
 		}
 	})
 }
