@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"cometterm/chat"
 	"cometterm/ui/common"
@@ -21,7 +22,7 @@ func uncachedView(m *Model) string {
 		return ""
 	}
 	t := m.c.Theme
-	lines := []string{m.titleLine()}
+	lines := []string{referenceTitleLine(m)}
 	if len(m.shown) == 0 {
 		msg := "No conversations yet: press n to start one"
 		if m.filter.Value() != "" {
@@ -34,10 +35,104 @@ func uncachedView(m *Model) string {
 	end := min(len(m.shown), m.offset+m.visiblePairs())
 	for i := m.offset; i < end; i++ {
 		c := &m.all[m.shown[i]]
-		top, bottom := m.rowPair(c, i == m.cursor, RelativeTime(m.c.Now(), activity(c), m.c.Loc))
+		top, bottom := referenceRowPair(m, c, i == m.cursor, RelativeTime(m.c.Now(), activity(c), m.c.Loc))
 		lines = append(lines, top, bottom)
 	}
 	return common.FitBlock(lines, m.width, m.height, "")
+}
+
+// referenceRowPair is rowPair as it was before rows were cached and
+// styles reduced to escape codes: every part through lipgloss and ansi.
+func referenceRowPair(m *Model, c *chat.Conversation, selected bool, age string) (string, string) {
+	t := m.c.Theme
+	bar := " "
+	if selected {
+		st := t.Dim
+		if m.focused {
+			st = t.ItemSelected
+		}
+		bar = st.Render(cursorBar)
+	}
+
+	mark, markStyle := referenceMark(m, c)
+	markCell := markStyle.Render(mark) + strings.Repeat(" ", max(0, 2-lipgloss.Width(mark)))
+
+	right := t.Dim.Render(age)
+	if n := int(c.UnreadMessageCount); n > 0 {
+		label := strconv.Itoa(n)
+		if n > 99 {
+			label = "99+"
+		}
+		right += " " + t.Badge.Render(label)
+	}
+	nameStyle := t.Item
+	switch {
+	case selected && m.focused, c.ConversationID == m.active:
+		nameStyle = t.ItemSelected
+	case c.UnreadMessageCount > 0:
+		nameStyle = t.ItemUnread
+	}
+	nameW := m.width - 4 - lipgloss.Width(right) - 1
+	name := ansi.Truncate(c.Title(), max(0, nameW), ellipsis)
+	pad := max(0, nameW-lipgloss.Width(name))
+	top := bar + markCell + " " + nameStyle.Render(name) + strings.Repeat(" ", pad+1) + right
+
+	prevStyle := t.Dim
+	if c.UnreadMessageCount > 0 {
+		prevStyle = t.Item
+	}
+	receipt := ""
+	if lm := c.LastMessage; lm != nil && lm.Sender == m.c.Me.UID && !lm.IsAction() && !lm.IsDeleted() {
+		receipt = " " + referenceReceiptMark(m, lm)
+	}
+	prevW := m.width - 4 - lipgloss.Width(receipt)
+	preview := ansi.Truncate(Preview(c.LastMessage, m.c.Me.UID), max(0, prevW), ellipsis)
+	bottom := bar + "   " + prevStyle.Render(preview) + receipt
+	return top, bottom
+}
+
+func referenceMark(m *Model, c *chat.Conversation) (string, lipgloss.Style) {
+	t := m.c.Theme
+	switch {
+	case c.WithUser != nil && c.WithUser.Online():
+		return markOnline, t.Online
+	case c.WithUser != nil:
+		return markOffline, t.Offline
+	case c.WithGroup != nil:
+		switch c.WithGroup.Type {
+		case chat.GroupPassword:
+			return markPassword, t.Dim
+		case chat.GroupPrivate:
+			return markPrivate, t.Dim
+		}
+		return markPublic, t.Dim
+	}
+	return " ", t.Dim
+}
+
+func referenceReceiptMark(m *Model, msg *chat.Message) string {
+	t := m.c.Theme
+	switch {
+	case msg.ReadAt != 0:
+		return t.ReceiptRead.Render("✓✓")
+	case msg.DeliveredAt != 0:
+		return t.Receipt.Render("✓✓")
+	}
+	return t.Receipt.Render("✓")
+}
+
+func referenceTitleLine(m *Model) string {
+	t := m.c.Theme
+	if m.filtering || m.filter.Value() != "" {
+		return " " + m.filter.View()
+	}
+	title := t.Title.Render(" Conversations")
+	hint := t.Dim.Render("/ ")
+	gap := m.width - lipgloss.Width(title) - lipgloss.Width(hint)
+	if gap < 1 {
+		return title
+	}
+	return title + strings.Repeat(" ", gap) + hint
 }
 
 // clock is a settable Now.

@@ -47,6 +47,7 @@ type Model struct {
 	// then redraws one row, not the whole list.
 	rows  map[string]*drawnRow
 	title drawnTitle
+	pal   *paints
 }
 
 var _ common.Component = (*Model)(nil)

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"charm.land/lipgloss/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"cometterm/chat"
 	"cometterm/ui/common"
@@ -147,80 +146,100 @@ func (m *Model) titleLine() string {
 // unread badge on top; the last message and, for my own, its receipt mark
 // below.
 func (m *Model) rowPair(c *chat.Conversation, selected bool, age string) (string, string) {
-	t := m.c.Theme
+	p := m.paints()
 	bar := " "
 	if selected {
-		st := t.Dim
+		st := &p.dim
 		if m.focused {
-			st = t.ItemSelected
+			st = &p.itemSelected
 		}
 		bar = st.Render(cursorBar)
 	}
 
-	mark, markStyle := m.mark(c)
-	markCell := markStyle.Render(mark) + strings.Repeat(" ", max(0, 2-lipgloss.Width(mark)))
+	mark, markPaint := m.mark(c)
+	markCell := markPaint.Render(mark) + common.Pad(2-common.LineWidth(mark))
 
-	right := t.Dim.Render(age)
+	right := p.dim.Render(age)
 	if n := int(c.UnreadMessageCount); n > 0 {
 		label := strconv.Itoa(n)
 		if n > 99 {
 			label = "99+"
 		}
-		right += " " + t.Badge.Render(label)
+		right += " " + p.badge.Render(label)
 	}
-	nameStyle := t.Item
+	nameStyle := &p.item
 	switch {
 	case selected && m.focused, c.ConversationID == m.active:
-		nameStyle = t.ItemSelected
+		nameStyle = &p.itemSelected
 	case c.UnreadMessageCount > 0:
-		nameStyle = t.ItemUnread
+		nameStyle = &p.itemUnread
 	}
-	nameW := m.width - 4 - lipgloss.Width(right) - 1
-	name := ansi.Truncate(c.Title(), max(0, nameW), ellipsis)
-	pad := max(0, nameW-lipgloss.Width(name))
-	top := bar + markCell + " " + nameStyle.Render(name) + strings.Repeat(" ", pad+1) + right
+	nameW := m.width - 4 - common.LineWidth(right) - 1
+	name := common.Truncate(c.Title(), max(0, nameW), ellipsis)
+	pad := max(0, nameW-common.LineWidth(name))
+	top := bar + markCell + " " + nameStyle.Render(name) + common.Pad(pad+1) + right
 
-	prevStyle := t.Dim
+	prevStyle := &p.dim
 	if c.UnreadMessageCount > 0 {
-		prevStyle = t.Item
+		prevStyle = &p.item
 	}
 	receipt := ""
 	if lm := c.LastMessage; lm != nil && lm.Sender == m.c.Me.UID && !lm.IsAction() && !lm.IsDeleted() {
 		receipt = " " + m.receiptMark(lm)
 	}
-	prevW := m.width - 4 - lipgloss.Width(receipt)
-	preview := ansi.Truncate(Preview(c.LastMessage, m.c.Me.UID), max(0, prevW), ellipsis)
+	prevW := m.width - 4 - common.LineWidth(receipt)
+	preview := common.Truncate(Preview(c.LastMessage, m.c.Me.UID), max(0, prevW), ellipsis)
 	bottom := bar + "   " + prevStyle.Render(preview) + receipt
 	return top, bottom
 }
 
-func (m *Model) mark(c *chat.Conversation) (string, lipgloss.Style) {
-	t := m.c.Theme
+func (m *Model) mark(c *chat.Conversation) (string, *common.Paint) {
+	p := m.paints()
 	switch {
 	case c.WithUser != nil && c.WithUser.Online():
-		return markOnline, t.Online
+		return markOnline, &p.online
 	case c.WithUser != nil:
-		return markOffline, t.Offline
+		return markOffline, &p.offline
 	case c.WithGroup != nil:
 		switch c.WithGroup.Type {
 		case chat.GroupPassword:
-			return markPassword, t.Dim
+			return markPassword, &p.dim
 		case chat.GroupPrivate:
-			return markPrivate, t.Dim
+			return markPrivate, &p.dim
 		}
-		return markPublic, t.Dim
+		return markPublic, &p.dim
 	}
-	return " ", t.Dim
+	return " ", &p.dim
 }
 
 // ReceiptMark is ✓ sent, ✓✓ delivered, ✓✓ in the accent colour read.
 func (m *Model) receiptMark(msg *chat.Message) string {
-	t := m.c.Theme
+	p := m.paints()
 	switch {
 	case msg.ReadAt != 0:
-		return t.ReceiptRead.Render("✓✓")
+		return p.receiptRead.Render("✓✓")
 	case msg.DeliveredAt != 0:
-		return t.Receipt.Render("✓✓")
+		return p.receipt.Render("✓✓")
 	}
-	return t.Receipt.Render("✓")
+	return p.receipt.Render("✓")
+}
+
+// paints are the theme's styles the rows use, reduced to escape codes
+// where they can be (rows are drawn again on every message).
+type paints struct {
+	theme                               *common.Theme
+	item, itemSelected, itemUnread, dim common.Paint
+	badge, online, offline              common.Paint
+	receipt, receiptRead                common.Paint
+}
+
+func (m *Model) paints() *paints {
+	t := m.c.Theme
+	if m.pal == nil || m.pal.theme != t {
+		m.pal = &paints{theme: t, item: common.NewPaint(t.Item), itemSelected: common.NewPaint(t.ItemSelected),
+			itemUnread: common.NewPaint(t.ItemUnread), dim: common.NewPaint(t.Dim), badge: common.NewPaint(t.Badge),
+			online: common.NewPaint(t.Online), offline: common.NewPaint(t.Offline),
+			receipt: common.NewPaint(t.Receipt), receiptRead: common.NewPaint(t.ReceiptRead)}
+	}
+	return m.pal
 }
