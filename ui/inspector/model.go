@@ -79,6 +79,11 @@ func (m *Model) Add(ev chat.Event) {
 	r.seq = m.seq
 	if len(m.buf) < m.capacity {
 		m.buf = append(m.buf, r)
+		if len(m.buf) == m.capacity && cap(m.buf) > m.capacity {
+			// Full for good: give back the room append left over (a
+			// 150-row ring would sit in room for 256).
+			m.buf = slices.Clone(m.buf)
+		}
 		return
 	}
 	m.buf[m.start] = r

@@ -203,3 +203,18 @@ func BenchmarkAddMessageFrame(b *testing.B) {
 		m.Add(evs[i%len(evs)])
 	}
 }
+
+// A full ring holds no spare room, and goes on keeping the newest rows.
+func TestFullRingIsExact(t *testing.T) {
+	m := newInspector(80, 5)
+	m.SetCapacity(150)
+	for i := range 400 {
+		m.Add(chat.PresenceChanged{EventMeta: meta(i, chat.Inbound, "presence", ""), User: chat.User{UID: fmt.Sprint(i)}, Online: true})
+		if m.Len() == 150 && cap(m.buf) > 160 {
+			t.Fatalf("a full ring of 150 rows in room for %d", cap(m.buf))
+		}
+	}
+	if m.Len() != 150 || m.at(149).seq != m.seq || m.at(0).seq != m.seq-149 {
+		t.Fatalf("kept %d rows, #%d to #%d, newest #%d", m.Len(), m.at(0).seq, m.at(m.Len()-1).seq, m.seq)
+	}
+}
