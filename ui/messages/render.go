@@ -110,14 +110,14 @@ func (r *Renderer) Render(m *chat.Message, width int, row Row) []string {
 		textW -= room
 	}
 	body := r.body(m).wrap(max(textW, 4), r.paints())
-	indent := strings.Repeat(" ", textAt)
+	indent := common.Pad(textAt)
 
 	p := r.paints()
 	if header {
 		stamp := p.time.on(time.Unix(m.SentAt, 0).In(r.c.Loc).Format("15:04"))
-		name := ansi.Truncate(r.Name(m.Sender, m.Data.Entities.Sender), nameW, "…")
+		name := common.Truncate(r.Name(m.Sender, m.Data.Entities.Sender), nameW, "…")
 		if wide {
-			name = p.sender(m.Sender).on(name) + strings.Repeat(" ", max(0, nameW-ansi.StringWidth(name)))
+			name = p.sender(m.Sender).on(name) + common.Pad(nameW-common.Width(name))
 			out = append(out, stamp+"  "+name+"  "+body[0])
 			body = body[1:]
 		} else {
@@ -136,7 +136,7 @@ func (r *Renderer) Render(m *chat.Message, width int, row Row) []string {
 		out[at] = rightAlign(out[at], mark, width)
 	}
 	if meta := r.meta(m, row); meta != "" {
-		out = append(out, indent+ansi.Truncate(meta, width-textAt, "…"))
+		out = append(out, indent+common.Truncate(meta, width-textAt, "…"))
 	}
 	for i := range out {
 		out[i] = common.FitLine(out[i], width, "")
@@ -146,18 +146,18 @@ func (r *Renderer) Render(m *chat.Message, width int, row Row) []string {
 
 // rightAlign puts mark at the right end of a line, over its padding.
 func rightAlign(line, mark string, width int) string {
-	keep := width - ansi.StringWidth(mark)
-	if w := ansi.StringWidth(line); w < keep {
-		line += strings.Repeat(" ", keep-w)
+	keep := width - common.Width(mark)
+	if w := common.Width(line); w < keep {
+		line += common.Pad(keep - w)
 	} else {
-		line = ansi.Truncate(line, keep, "")
+		line = common.Truncate(line, keep, "")
 	}
 	return line + mark
 }
 
 func (r *Renderer) separator(label string, width int) string {
 	label = " " + label + " "
-	side := max(0, width-ansi.StringWidth(label))
+	side := max(0, width-common.Width(label))
 	left := side / 2
 	return r.paints().date.on(strings.Repeat("─", left) + label + strings.Repeat("─", side-left))
 }
@@ -165,9 +165,15 @@ func (r *Renderer) separator(label string, width int) string {
 // centred wraps a system line and centres each piece.
 func (r *Renderer) centred(text string, width int) []string {
 	var out []string
-	for _, l := range strings.Split(ansi.Wrap(text, max(width-4, 4), ""), "\n") {
-		left := max(0, (width-ansi.StringWidth(l))/2)
-		out = append(out, strings.Repeat(" ", left)+r.paints().system.on(l)+strings.Repeat(" ", max(0, width-left-ansi.StringWidth(l))))
+	wrapped := ""
+	if plainText(text) {
+		wrapped = wrapASCII(text, max(width-4, 4))
+	} else {
+		wrapped = ansi.Wrap(text, max(width-4, 4), "")
+	}
+	for _, l := range strings.Split(wrapped, "\n") {
+		left := max(0, (width-common.Width(l))/2)
+		out = append(out, common.Pad(left)+r.paints().system.on(l)+common.Pad(width-left-common.Width(l)))
 	}
 	return out
 }
@@ -256,7 +262,7 @@ func compactJSON(v map[string]any) string {
 	}
 	s := sanitize(string(b))
 	if len(s) > 200 {
-		s = ansi.Truncate(s, 200, "…")
+		s = common.Truncate(s, 200, "…")
 	}
 	return s
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"cometterm/ui/common"
 )
 
 // spanKind says how a run of message text is styled.
@@ -50,6 +52,9 @@ var (
 // sanitize drops escape sequences and control characters from text that
 // came from other users, so a message can never drive the terminal.
 func sanitize(s string) string {
+	if plainText(s) {
+		return s // nothing to drop
+	}
 	s = ansi.Strip(s)
 	if !strings.ContainsFunc(s, isControl) {
 		return s
@@ -69,6 +74,16 @@ func sanitize(s string) string {
 	return b.String()
 }
 
+// plainText reports whether s is printable ASCII and line breaks only.
+func plainText(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < 0x20 && c != '\n') || c > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
 func isControl(r rune) bool {
 	return r != '\n' && (r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0))
 }
@@ -78,8 +93,14 @@ func isControl(r rune) bool {
 func (t *styledText) addRich(s string, name func(uid string) string) {
 	s = sanitize(s)
 	for s != "" {
-		mi := mentionRe.FindStringSubmatchIndex(s)
-		li := linkRe.FindStringIndex(s)
+		// The patterns need these; most messages have neither.
+		var mi, li []int
+		if strings.Contains(s, "<@uid:") {
+			mi = mentionRe.FindStringSubmatchIndex(s)
+		}
+		if strings.Contains(s, "http") {
+			li = linkRe.FindStringIndex(s)
+		}
 		switch {
 		case mi == nil && li == nil:
 			t.add(s, spanPlain, "")
@@ -105,7 +126,15 @@ func (t *styledText) wrap(width int, st *palette) []string {
 	if width < 1 {
 		width = 1
 	}
-	wrapped := strings.Split(ansi.Wrap(display, width, ""), "\n")
+	var wrapped []string
+	switch {
+	case len(display) <= width && plainText(display) && !strings.Contains(display, "\n"):
+		wrapped = []string{display} // fits: ansi.Wrap gives it back as it is
+	case plainText(display):
+		wrapped = strings.Split(wrapASCII(display, width), "\n")
+	default:
+		wrapped = strings.Split(ansi.Wrap(display, width, ""), "\n")
+	}
 	out := make([]string, 0, len(wrapped))
 	cursor := 0
 	for _, line := range wrapped {
@@ -118,7 +147,7 @@ func (t *styledText) wrap(width int, st *palette) []string {
 		end := start + len(line)
 		cursor = end
 		styled := t.styleRange(display, start, end, st)
-		out = append(out, styled+strings.Repeat(" ", max(0, width-ansi.StringWidth(line))))
+		out = append(out, styled+common.Pad(width-common.Width(line)))
 	}
 	return out
 }
@@ -154,8 +183,89 @@ func (t *styledText) styleRange(display string, start, end int, st *palette) str
 
 // pad right-pads a styled line with spaces to width cells.
 func pad(s string, width int) string {
-	if w := ansi.StringWidth(s); w < width {
-		return s + strings.Repeat(" ", width-w)
+	if w := common.Width(s); w < width {
+		return s + common.Pad(width-w)
 	}
 	return s
+}
+
+// wrapASCII is ansi.Wrap(s, limit, "") for s of printable ASCII and line
+// breaks (see plainText), where every character is one cell and no escape
+// sequence can occur: the same steps without the escape parser, the
+// grapheme segmentation and the rune-by-rune buffers. FuzzWrapASCII holds
+// it to ansi.Wrap.
+func wrapASCII(s string, limit int) string {
+	if limit < 1 {
+		return s
+	}
+	buf := make([]byte, 0, len(s)+len(s)/limit+1)
+	var wordBuf, spaceBuf [64]byte
+	word, space := wordBuf[:0], spaceBuf[:0]
+	var curWidth, spaceWidth int // word is always as wide as it is long
+	addSpace := func() {
+		curWidth += spaceWidth
+		buf = append(buf, space...)
+		space, spaceWidth = space[:0], 0
+	}
+	addWord := func() {
+		if len(word) == 0 {
+			return
+		}
+		addSpace()
+		curWidth += len(word)
+		buf = append(buf, word...)
+		word = word[:0]
+	}
+	addNewline := func() {
+		buf = append(buf, '\n')
+		curWidth = 0
+		space, spaceWidth = space[:0], 0
+	}
+	endSpaces := func() {
+		if curWidth+spaceWidth > limit {
+			curWidth = 0
+		} else {
+			buf = append(buf, space...) // preserve whitespace
+		}
+		space, spaceWidth = space[:0], 0
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '\n':
+			if len(word) == 0 {
+				endSpaces()
+			}
+			addWord()
+			addNewline()
+		case ' ':
+			addWord()
+			space = append(space, c)
+			spaceWidth++
+		case '-':
+			addSpace()
+			if curWidth+len(word) >= limit {
+				word = append(word, c) // it does not fit: part of the word
+			} else {
+				addWord()
+				buf = append(buf, c)
+				curWidth++
+			}
+		default:
+			if curWidth == limit {
+				addNewline()
+			}
+			word = append(word, c)
+			if len(word) == limit {
+				addWord() // a word as long as the line is cut
+			}
+			if curWidth+len(word)+spaceWidth > limit {
+				addNewline()
+			}
+		}
+	}
+	if len(word) == 0 {
+		endSpaces()
+	}
+	addWord()
+	return string(buf)
 }

@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/charmbracelet/x/ansi"
+	"cometterm/ui/common"
 )
 
 // View draws exactly height lines of width cells: the visible messages
@@ -21,10 +21,13 @@ func (m *Model) View() string {
 	if m.st.len() == 0 {
 		return m.placeholder()
 	}
-	lines := make([]string, 0, h)
+	lines := make([]paneLine, 0, h)
 	i, off := m.topPos()
 	sel, selSep := m.selectedRow()
-	bar := m.c.Theme.ItemSelected.Render("▌")
+	bar := ""
+	if sel >= 0 {
+		bar = m.c.Theme.ItemSelected.Render("▌")
+	}
 	for ; i < m.st.len() && len(lines) < h; i++ {
 		for k, l := range m.lines(i)[off:] {
 			if len(lines) == h {
@@ -34,14 +37,14 @@ func (m *Model) View() string {
 			if i == sel && !(selSep && k+off == 0) {
 				g = bar
 			}
-			lines = append(lines, g+l)
+			lines = append(lines, paneLine{g, l})
 		}
 		off = 0
 	}
 	if gap := h - len(lines); gap > 0 {
-		blank := make([]string, gap)
+		blank := make([]paneLine, gap)
 		for k := range blank {
-			blank[k] = strings.Repeat(" ", w)
+			blank[k].text = common.Pad(w)
 		}
 		if m.parentID == 0 {
 			// A short conversation sits just above the composer, as in any
@@ -53,14 +56,14 @@ func (m *Model) View() string {
 	}
 	t := m.c.Theme
 	if m.older && m.atTop() {
-		lines[0] = centre(t.Hint.Render("loading older messages…"), w)
+		lines[0] = paneLine{text: centre(t.Hint.Render("loading older messages…"), w)}
 	}
 	if !m.pinned && m.unseen > 0 {
 		word := " new messages ↓"
 		if m.unseen == 1 {
 			word = " new message ↓"
 		}
-		lines[h-1] = centre(t.Hint.Render(strconv.Itoa(m.unseen)+word), w)
+		lines[h-1] = paneLine{text: centre(t.Hint.Render(strconv.Itoa(m.unseen)+word), w)}
 	}
 	if m.menu != nil {
 		box := m.menuView(w - 2)
@@ -68,11 +71,28 @@ func (m *Model) View() string {
 			box = box[len(box)-h:]
 		}
 		for k, b := range box {
-			lines[h-len(box)+k] = pad("  "+b, w)
+			lines[h-len(box)+k] = paneLine{text: pad("  "+b, w)}
 		}
 	}
-	return strings.Join(lines, "\n")
+	size := len(lines)
+	for _, l := range lines {
+		size += len(l.bar) + len(l.text)
+	}
+	var b strings.Builder
+	b.Grow(size)
+	for k, l := range lines {
+		if k > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(l.bar)
+		b.WriteString(l.text)
+	}
+	return b.String()
 }
+
+// paneLine is a line of the pane: the selection bar's cell (or "" when
+// text is the whole line) and the rest.
+type paneLine struct{ bar, text string }
 
 // selectedRow is the index of the selected message when focused, and
 // whether its first line is a date separator (which gets no bar).
@@ -94,7 +114,7 @@ func (m *Model) placeholder() string {
 	}
 	lines := make([]string, m.height)
 	for i := range lines {
-		lines[i] = strings.Repeat(" ", m.width)
+		lines[i] = common.Pad(m.width)
 	}
 	lines[m.height/2] = centre(m.c.Theme.Dim.Render(text), m.width)
 	return strings.Join(lines, "\n")
@@ -102,7 +122,7 @@ func (m *Model) placeholder() string {
 
 // centre places a styled string in the middle of a width-cell line.
 func centre(s string, width int) string {
-	s = ansi.Truncate(s, width, "…")
-	left := max(0, (width-ansi.StringWidth(s))/2)
-	return pad(strings.Repeat(" ", left)+s, width)
+	s = common.Truncate(s, width, "…")
+	left := max(0, (width-common.Width(s))/2)
+	return pad(common.Pad(left)+s, width)
 }
