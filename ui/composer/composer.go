@@ -109,11 +109,7 @@ func New(c *common.Common) *Model {
 	ta.KeyMap.InsertNewline = key.NewBinding(key.WithKeys("ctrl+j", "alt+enter"))
 	m := &Model{c: c, keys: DefaultKeyMap(), ta: ta, IdleTimeout: DefaultIdleTimeout,
 		drafts: map[string]string{}, picked: map[string]string{}}
-	// textarea.New reserves room for 10,000 lines (240 KB). Two lines
-	// deleted as one selection leave a slice of the one line that remains,
-	// and the reserve goes.
-	m.ta.InsertString("\n")
-	m.clearText()
+	m.clearText() // textarea.New reserved room for 10,000 lines (240 KB)
 	m.SetTheme()
 	m.ta.Focus()
 	return m
@@ -130,9 +126,12 @@ func (m *Model) setText(s string) {
 }
 
 // clearText empties the textarea as its Reset does (cursor, scroll,
-// selection and height back to those of an empty text) while keeping its
-// line slice, or shrinking it when several lines go.
+// selection and height back to those of an empty text). Text of two lines
+// or more deleted as one selection leaves slices just large enough for the
+// empty line that remains, so a newline goes in first: the old lines and
+// any reserve are let go.
 func (m *Model) clearText() {
+	m.ta.InsertString("\n")
 	m.ta.SelectAll()
 	m.ta.DeleteSelection()
 	m.ta.MoveToBegin()
