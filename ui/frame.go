@@ -28,7 +28,99 @@ type lineFitter struct {
 	// parts fitted in this frame and in the one before; render turns the
 	// page at the start of each frame.
 	cur, prev []fittedPart
-	size      int // bytes in the last frame, to size the next one
+
+	// The last frame with what it was drawn from, and the last frame
+	// passed through plainFrame with the result.
+	last              frameParts
+	lastFrame         string
+	plainIn, plainOut string
+	// The separators of the last theme and width.
+	rules rules
+}
+
+// frameParts is everything a frame is drawn from: the size, the layout,
+// the theme and each part's view.
+type frameParts struct {
+	geo           geometry
+	width, height int
+	theme         *common.Theme
+	main          [4]string // top to bottom
+	nMain         int
+	list, side    string
+	status        string
+	events        string
+	footer        string
+}
+
+// rules are the separator lines, drawn once per theme and width.
+type rules struct {
+	theme    *common.Theme
+	width    int
+	sep, bar string // between columns; above the inspector
+}
+
+func (f *lineFitter) rulesFor(t *common.Theme, width int) *rules {
+	if r := &f.rules; r.theme != t || r.width != width || r.sep == "" {
+		*r = rules{theme: t, width: width, sep: t.Border.Render("│"), bar: t.Border.Render(strings.Repeat("─", width))}
+	}
+	return &f.rules
+}
+
+// frame lays the parts out into the screen: the status line, the list,
+// main and side columns, the inspector and the footer, each line exactly
+// the terminal's width. A frame drawn from the same parts as the last one
+// is the last one.
+func (f *lineFitter) frame(p *frameParts) string {
+	if f.lastFrame != "" && f.last == *p {
+		return f.lastFrame
+	}
+	g := p.geo
+	main := f.block(g.mainW, g.bodyH, p.main[:p.nMain]...)
+	var list, side []string
+	if g.listW > 0 {
+		list = f.block(g.listW, g.bodyH, p.list)
+	}
+	if g.sideW > 0 {
+		side = f.block(g.sideW, g.bodyH, p.side)
+	}
+	r := f.rulesFor(p.theme, p.width)
+	var b strings.Builder
+	b.Grow(len(f.lastFrame) + len(f.lastFrame)/8)
+	b.WriteString(f.fit(p.status, p.width))
+	for i, line := range main {
+		b.WriteByte('\n')
+		if list != nil {
+			b.WriteString(list[i])
+			b.WriteString(r.sep)
+		}
+		b.WriteString(line)
+		if side != nil {
+			b.WriteString(r.sep)
+			b.WriteString(side[i])
+		}
+	}
+	if g.eventsH > 0 {
+		b.WriteByte('\n')
+		b.WriteString(r.bar)
+		for _, line := range f.block(p.width, g.eventsH-1, p.events) {
+			b.WriteByte('\n')
+			b.WriteString(line)
+		}
+	}
+	for _, line := range f.block(p.width, g.footerH, p.footer) {
+		b.WriteByte('\n')
+		b.WriteString(line)
+	}
+	f.last, f.lastFrame = *p, b.String()
+	return f.lastFrame
+}
+
+// plain is plainFrame(frame), remembered for the last frame.
+func (f *lineFitter) plain(frame string) string {
+	if frame != f.plainIn || f.plainOut == "" {
+		f.plainIn, f.plainOut = frame, plainFrame(frame)
+	}
+	return f.plainOut
 }
 
 type fitKey struct {
@@ -149,8 +241,20 @@ func mayDiffer(s string) bool {
 	for i := 0; i < len(s); i++ {
 		// Code points below U+0900 never differ, and their UTF-8 bytes
 		// (as all continuation bytes) are below 0xE0.
-		if s[i] < 0xe0 {
+		c := s[i]
+		if c < 0xe0 {
 			continue
+		}
+		if c == 0xe2 && i+2 < len(s) {
+			// U+2000 to U+2FFF: box drawing, arrows, marks and the like;
+			// only ZWJ (E2 80 8D) and the keycap (E2 83 A3) differ.
+			if c1, c2 := s[i+1], s[i+2]; c1 >= 0x80 && c1 <= 0xbf && c2 >= 0x80 && c2 <= 0xbf {
+				if (c1 == 0x80 && c2 == 0x8d) || (c1 == 0x83 && c2 == 0xa3) {
+					return true
+				}
+				i += 2
+				continue
+			}
 		}
 		r, _ := utf8.DecodeRuneInString(s[i:])
 		switch {

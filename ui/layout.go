@@ -1,8 +1,7 @@
 package ui
 
 import (
-	"strconv"
-	"strings"
+	"slices"
 
 	"cometterm/ui/common"
 
@@ -114,7 +113,7 @@ func (m Model) FrameDue() bool {
 func (m Model) View() tea.View {
 	frame := m.render()
 	if !m.st.graphemes {
-		frame = plainFrame(frame)
+		frame = m.st.fit.plain(frame)
 	}
 	v := tea.NewView(frame)
 	v.AltScreen = true
@@ -133,103 +132,86 @@ func (m Model) render() string {
 	}
 	g := s.geo
 	s.fit.nextFrame()
-	var main []string
+	p := frameParts{geo: g, width: s.width, height: s.height, theme: m.c.Theme}
 	switch {
 	case s.dirOpen:
-		main = s.fit.block(g.mainW, g.bodyH, m.dir.View())
+		p.main = [4]string{m.dir.View()}
+		p.nMain = 1
 	case s.showHelp:
-		main = s.fit.block(g.mainW, g.bodyH, m.header.View(), m.helpPage(g.mainW, g.bodyH-1-g.composerH), m.composer.View())
+		p.main = [4]string{m.header.View(), m.helpPage(g.mainW, g.bodyH-1-g.composerH), m.composer.View()}
+		p.nMain = 3
 	case s.threadOpen:
-		main = s.fit.block(g.mainW, g.bodyH, m.header.View(), m.thread.View(), m.header.TypingLine(), m.composer.View())
+		p.main = [4]string{m.header.View(), m.thread.View(), m.header.TypingLine(), m.composer.View()}
+		p.nMain = 4
 	default:
-		main = s.fit.block(g.mainW, g.bodyH, m.header.View(), m.pane.View(), m.header.TypingLine(), m.composer.View())
+		p.main = [4]string{m.header.View(), m.pane.View(), m.header.TypingLine(), m.composer.View()}
+		p.nMain = 4
 	}
-	var list, side []string
 	if g.listW > 0 {
-		list = s.fit.block(g.listW, g.bodyH, m.list.View())
+		p.list = m.list.View()
 	}
 	if g.sideW > 0 {
 		if s.infoOpen {
-			side = s.fit.block(g.sideW, g.bodyH, m.info.View())
+			p.side = m.info.View()
 		} else {
-			side = s.fit.block(g.sideW, g.bodyH, m.members.View())
+			p.side = m.members.View()
 		}
 	}
-	t := m.c.Theme
-	sep := t.Border.Render("│")
-	var b strings.Builder
-	b.Grow(s.fit.size + s.fit.size/8)
-	b.WriteString(s.fit.fit(m.status.View(), s.width))
-	for i, line := range main {
-		b.WriteByte('\n')
-		if list != nil {
-			b.WriteString(list[i])
-			b.WriteString(sep)
-		}
-		b.WriteString(line)
-		if side != nil {
-			b.WriteString(sep)
-			b.WriteString(side[i])
-		}
-	}
+	p.status = m.status.View()
 	if g.eventsH > 0 {
-		b.WriteByte('\n')
-		b.WriteString(t.Border.Render(strings.Repeat("─", s.width)))
-		for _, line := range s.fit.block(s.width, g.eventsH-1, m.events.View()) {
-			b.WriteByte('\n')
-			b.WriteString(line)
-		}
+		p.events = m.events.View()
 	}
-	for _, line := range s.fit.block(s.width, g.footerH, m.footer()) {
-		b.WriteByte('\n')
-		b.WriteString(line)
-	}
-	s.fit.size = b.Len()
-	return b.String()
+	p.footer = m.footer()
+	return s.fit.frame(&p)
 }
 
 // footer is the focused part's keys plus the global ones.
 func (m Model) footer() string {
 	keys := m.helpKeys()
-	k := footerKey(m.help.Width(), m.help.ShowAll, keys)
 	f := &m.st.footerMemo
-	if f.ok && f.key == k && f.theme == m.c.Theme {
+	f.scratch = appendFooterEntries(f.scratch[:0], keys)
+	w, all := m.help.Width(), m.help.ShowAll
+	if f.ok && f.width == w && f.all == all && f.theme == m.c.Theme && slices.Equal(f.keys, f.scratch) {
 		return f.view
 	}
-	f.key, f.theme, f.view, f.ok = k, m.c.Theme, " "+m.help.View(keys), true
+	f.keys, f.scratch = f.scratch, f.keys
+	f.width, f.all, f.theme, f.view, f.ok = w, all, m.c.Theme, " "+m.help.View(keys), true
 	return f.view
 }
 
 // footerMemo is the last footer with what it was drawn from: it changes
 // with focus and mode, not with every frame.
 type footerMemo struct {
-	key, view string
-	theme     *common.Theme
-	ok        bool
+	keys, scratch []footerEntry
+	width         int
+	all           bool
+	theme         *common.Theme
+	view          string
+	ok            bool
 }
 
-// footerKey is everything the help line shows of keys at width w.
-func footerKey(w int, all bool, keys helpKeys) string {
-	var b strings.Builder
-	b.WriteString(strconv.Itoa(w))
-	b.WriteString(strconv.FormatBool(all))
-	add := func(bs []key.Binding) {
+// footerEntry is what the help line shows of one key binding, and which
+// group it is in.
+type footerEntry struct {
+	key, desc string
+	enabled   bool
+	group     int // 0 short, 1 global, 2+ the full help's columns
+}
+
+// appendFooterEntries lists what the help line shows of keys.
+func appendFooterEntries(dst []footerEntry, keys helpKeys) []footerEntry {
+	add := func(group int, bs []key.Binding) {
 		for _, k := range bs {
 			h := k.Help()
-			b.WriteByte(0)
-			b.WriteString(h.Key)
-			b.WriteByte(1)
-			b.WriteString(h.Desc)
-			b.WriteString(strconv.FormatBool(k.Enabled()))
+			dst = append(dst, footerEntry{key: h.Key, desc: h.Desc, enabled: k.Enabled(), group: group})
 		}
 	}
-	add(keys.short)
-	add(keys.global)
-	for _, p := range keys.part {
-		b.WriteByte(2)
-		add(p)
+	add(0, keys.short)
+	add(1, keys.global)
+	for i, p := range keys.part {
+		add(2+i, p)
 	}
-	return b.String()
+	return dst
 }
 
 // helpKeys is what the footer shows: the focused part's keys first.
