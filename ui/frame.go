@@ -33,6 +33,7 @@ type lineFitter struct {
 	// passed through plainFrame with the result.
 	last              frameParts
 	lastFrame         string
+	lastDiffers       bool // mayDiffer(lastFrame)
 	plainIn, plainOut string
 	// The separators of the last theme and width.
 	rules rules
@@ -75,14 +76,19 @@ func (f *lineFitter) frame(p *frameParts) string {
 		return f.lastFrame
 	}
 	g := p.geo
-	main := f.block(g.mainW, g.bodyH, p.main[:p.nMain]...)
+	main, differs := f.blockDiffers(g.mainW, g.bodyH, p.main[:p.nMain]...)
 	var list, side []string
 	if g.listW > 0 {
-		list = f.block(g.listW, g.bodyH, p.list)
+		var d bool
+		list, d = f.blockDiffers(g.listW, g.bodyH, p.list)
+		differs = differs || d
 	}
 	if g.sideW > 0 {
-		side = f.block(g.sideW, g.bodyH, p.side)
+		var d bool
+		side, d = f.blockDiffers(g.sideW, g.bodyH, p.side)
+		differs = differs || d
 	}
+	differs = differs || mayDiffer(p.status)
 	r := f.rulesFor(p.theme, p.width)
 	var b strings.Builder
 	b.Grow(len(f.lastFrame) + len(f.lastFrame)/8)
@@ -102,21 +108,28 @@ func (f *lineFitter) frame(p *frameParts) string {
 	if g.eventsH > 0 {
 		b.WriteByte('\n')
 		b.WriteString(r.bar)
-		for _, line := range f.block(p.width, g.eventsH-1, p.events) {
+		events, d := f.blockDiffers(p.width, g.eventsH-1, p.events)
+		differs = differs || d
+		for _, line := range events {
 			b.WriteByte('\n')
 			b.WriteString(line)
 		}
 	}
-	for _, line := range f.block(p.width, g.footerH, p.footer) {
+	footer, d := f.blockDiffers(p.width, g.footerH, p.footer)
+	for _, line := range footer {
 		b.WriteByte('\n')
 		b.WriteString(line)
 	}
-	f.last, f.lastFrame = *p, b.String()
+	f.last, f.lastFrame, f.lastDiffers = *p, b.String(), differs || d
 	return f.lastFrame
 }
 
-// plain is plainFrame(frame), remembered for the last frame.
+// plain is plainFrame(frame), remembered for the last frame; the last
+// frame laid out is known to need nothing when none of its parts did.
 func (f *lineFitter) plain(frame string) string {
+	if frame == f.lastFrame && !f.lastDiffers {
+		return frame
+	}
 	if frame != f.plainIn || f.plainOut == "" {
 		f.plainIn, f.plainOut = frame, plainFrame(frame)
 	}
@@ -129,9 +142,10 @@ type fitKey struct {
 }
 
 type fittedPart struct {
-	src   string // the part as drawn
-	w     int
-	lines []string
+	src     string // the part as drawn
+	w       int
+	lines   []string
+	differs bool // mayDiffer(src)
 }
 
 // fitterCap bounds what a fitter remembers: a few screens' worth.
@@ -165,17 +179,17 @@ func (f *lineFitter) fit(line string, w int) string {
 	return out
 }
 
-// part is the fitted lines of one part of a frame.
-func (f *lineFitter) part(p string, w int) []string {
+// part is one part of a frame fitted to width w.
+func (f *lineFitter) part(p string, w int) *fittedPart {
 	for i := range f.cur {
 		if fp := &f.cur[i]; fp.w == w && fp.src == p {
-			return fp.lines
+			return fp
 		}
 	}
 	for i := range f.prev {
 		if fp := &f.prev[i]; fp.w == w && fp.src == p {
 			f.cur = append(f.cur, *fp)
-			return fp.lines
+			return &f.cur[len(f.cur)-1]
 		}
 	}
 	if len(f.cur) >= maxParts { // a caller that never turns the page
@@ -185,20 +199,30 @@ func (f *lineFitter) part(p string, w int) []string {
 	for line := range strings.SplitSeq(p, "\n") {
 		lines = append(lines, f.fit(line, w))
 	}
-	f.cur = append(f.cur, fittedPart{src: p, w: w, lines: lines})
-	return lines
+	// Fitting only pads or cuts, so a fitted line needs plainLine only
+	// if its part has such a code point.
+	f.cur = append(f.cur, fittedPart{src: p, w: w, lines: lines, differs: mayDiffer(p)})
+	return &f.cur[len(f.cur)-1]
 }
 
 // block cuts or pads the lines of parts (joined top to bottom) to exactly
 // w×h cells. The lines are shared with the fitter: callers only read them.
 func (f *lineFitter) block(w, h int, parts ...string) []string {
-	out := make([]string, 0, h)
+	out, _ := f.blockDiffers(w, h, parts...)
+	return out
+}
+
+// blockDiffers is block, and whether mayDiffer holds for any of its
+// lines.
+func (f *lineFitter) blockDiffers(w, h int, parts ...string) (out []string, differs bool) {
+	out = make([]string, 0, h)
 	for _, p := range parts {
 		if len(out) == h {
 			break
 		}
-		lines := f.part(p, w)
-		out = append(out, lines[:min(len(lines), h-len(out))]...)
+		fp := f.part(p, w)
+		differs = differs || fp.differs
+		out = append(out, fp.lines[:min(len(fp.lines), h-len(out))]...)
 	}
 	if len(out) < h {
 		pad := common.Pad(w)
@@ -206,7 +230,7 @@ func (f *lineFitter) block(w, h int, parts ...string) []string {
 			out = append(out, pad)
 		}
 	}
-	return out
+	return out, differs
 }
 
 // Terminals without grapheme clustering (mode 2027; tmux 3.3a is one)
