@@ -21,8 +21,9 @@ import (
 // Parts that memoize their view hand back the very same string while
 // unchanged, so a whole part is looked up first (comparing a string with
 // itself costs nothing); only the lines of a part that changed are looked
-// at one by one, and of those only the ones that are not plain text
-// already as wide as the block are looked up in the map.
+// at one by one: plain styled text no wider than the block is padded at
+// once (common.SimpleWidth), and only other lines are looked up in the
+// map.
 type lineFitter struct {
 	fitted map[fitKey]string
 	// parts fitted in this frame and in the one before; render turns the
@@ -33,7 +34,7 @@ type lineFitter struct {
 	// passed through plainFrame with the result.
 	last              frameParts
 	lastFrame         string
-	lastDiffers       bool // mayDiffer(lastFrame)
+	lastDiffers       bool // mayDiffer may hold for a line of lastFrame
 	plainIn, plainOut string
 	// The separators of the last theme and width.
 	rules rules
