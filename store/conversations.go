@@ -12,20 +12,38 @@ import (
 // Conversations are listed from each user's own row; a group conversation
 // shows only while the user is a current member, and a conversation
 // appears with its first message. The store keeps no conversation tags,
-// so a tag filter matches nothing.
+// so a tag filter matches nothing. A group conversation's row is completed
+// from its group_conversations row (see bumpGroup).
+
+// conversationFrom joins each row with its group's part (none for 1:1).
+const conversationFrom = ` FROM conversations c
+	LEFT JOIN group_conversations g ON g.conversation_id = c.conversation_id`
+
+// latestSQL and updatedSQL are a row's last message and activity time:
+// the row's own, or the group's when later and sent since the row's
+// since_id.
+const (
+	latestSQL  = `max(c.last_message_id, CASE WHEN g.last_message_id > c.since_id THEN g.last_message_id ELSE 0 END)`
+	updatedSQL = `max(c.updated_at, CASE WHEN g.last_message_id > c.since_id THEN g.last_at ELSE 0 END)`
+	// liveFromSQL is the id after which a group member's unread messages
+	// are counted when asked; -1 for a 1:1 conversation, which has them
+	// all in c.unread.
+	liveFromSQL = `CASE WHEN c.conversation_type = 'group' THEN max(c.read_upto, coalesce(g.counted_upto, 0)) ELSE -1 END`
+)
 
 const conversationCols = `c.conversation_id, c.conversation_type, c.peer, c.unread, c.read_upto,
-	c.last_message_id, c.created_at, c.updated_at`
+	` + latestSQL + `, c.created_at, ` + updatedSQL + `, ` + liveFromSQL
 
 type convRow struct {
-	c    chat.Conversation
-	peer string
+	c        chat.Conversation
+	peer     string
+	liveFrom int64 // see liveFromSQL
 }
 
 func scanConversation(s scanner) (convRow, error) {
 	var r convRow
 	err := s.Scan(&r.c.ConversationID, &r.c.ConversationType, &r.peer, &r.c.UnreadMessageCount,
-		&r.c.LastReadMessageID, &r.c.LatestMessageID, &r.c.CreatedAt, &r.c.UpdatedAt)
+		&r.c.LastReadMessageID, &r.c.LatestMessageID, &r.c.CreatedAt, &r.c.UpdatedAt, &r.liveFrom)
 	return r, err
 }
 
@@ -39,7 +57,7 @@ func (d *DB) ListConversations(ctx context.Context, uid string, q chat.Conversat
 		return nil, 0, nil
 	}
 	w := &where{}
-	w.add(`c.uid = ? AND c.last_message_id > 0`, uid)
+	w.add(`c.uid = ? AND `+latestSQL+` > 0`, uid)
 	w.add(`(c.conversation_type = 'user' OR EXISTS (SELECT 1 FROM members mb WHERE mb.guid = c.peer AND mb.uid = c.uid))`)
 	switch q.Type {
 	case "":
@@ -49,7 +67,9 @@ func (d *DB) ListConversations(ctx context.Context, uid string, q chat.Conversat
 		return nil, 0, chat.FieldError("conversationType", "conversationType must be user or group.")
 	}
 	if q.Unread {
-		w.add(`c.unread > 0`)
+		w.add(`(c.unread > 0 OR (c.conversation_type = 'group' AND EXISTS (SELECT 1 FROM messages m
+			WHERE m.conversation_id = c.conversation_id AND m.id > ` + liveFromSQL + ` AND ` + countedSQL + `
+				AND m.sender <> c.uid)))`)
 	}
 	if q.SearchKey != "" {
 		k := likePrefix(q.SearchKey)
@@ -59,12 +79,12 @@ func (d *DB) ListConversations(ctx context.Context, uid string, q chat.Conversat
 			k, k, k)
 	}
 	var total int
-	if err := d.rq.QueryRowContext(ctx, `SELECT count(*) FROM conversations c`+w.sql(), w.args...).Scan(&total); err != nil {
+	if err := d.rq.QueryRowContext(ctx, `SELECT count(*)`+conversationFrom+w.sql(), w.args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count conversations of %s: %w", uid, err)
 	}
 	args := append(w.args, limit, offset)
-	rows, err := d.rq.QueryContext(ctx, `SELECT `+conversationCols+` FROM conversations c`+w.sql()+
-		` ORDER BY c.updated_at DESC, c.last_message_id DESC LIMIT ? OFFSET ?`, args...)
+	rows, err := d.rq.QueryContext(ctx, `SELECT `+conversationCols+conversationFrom+w.sql()+
+		` ORDER BY `+updatedSQL+` DESC, `+latestSQL+` DESC LIMIT ? OFFSET ?`, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: list conversations of %s: %w", uid, err)
 	}
@@ -96,8 +116,8 @@ func (d *DB) Conversation(ctx context.Context, uid, conversationID string) (chat
 	if err := checkConversationAccess(ctx, d.rq, conversationID, uid); err != nil {
 		return chat.Conversation{}, err
 	}
-	r, err := scanConversation(d.rq.QueryRowContext(ctx, `SELECT `+conversationCols+` FROM conversations c
-		WHERE c.uid = ? AND c.conversation_id = ? AND c.last_message_id > 0`, uid, conversationID))
+	r, err := scanConversation(d.rq.QueryRowContext(ctx, `SELECT `+conversationCols+conversationFrom+`
+		WHERE c.uid = ? AND c.conversation_id = ? AND `+latestSQL+` > 0`, uid, conversationID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return chat.Conversation{}, chat.Errorf(chat.ErrConversationNotAccess,
 			"The conversation %s has no messages yet.", conversationID)
@@ -111,12 +131,19 @@ func (d *DB) Conversation(ctx context.Context, uid, conversationID string) (chat
 	return r.c, nil
 }
 
-// completeConversation adds the last message, the other side and the
-// unread mentions.
+// completeConversation adds the last message, the other side, the unread
+// messages not in the row and the unread mentions.
 func completeConversation(ctx context.Context, q querier, r *convRow, uid string) error {
 	last, err := loadMessage(ctx, q, r.c.LatestMessageID, uid)
 	if err != nil {
 		return err
+	}
+	if r.liveFrom >= 0 {
+		var live int
+		if err := q.QueryRowContext(ctx, countLive, r.c.ConversationID, r.liveFrom, uid).Scan(&live); err != nil {
+			return fmt.Errorf("store: count unread of %s in %s: %w", uid, r.c.ConversationID, err)
+		}
+		r.c.UnreadMessageCount += chat.Count(live)
 	}
 	r.c.LastMessage = &last
 	if r.c.ConversationType == chat.ReceiverGroup {
@@ -135,9 +162,11 @@ func completeConversation(ctx context.Context, q querier, r *convRow, uid string
 	var mentions int
 	token := "<@uid:" + uid + ">"
 	braced := "<@uid:{" + uid + "}>"
+	// Both tokens start with "<@uid:", which lets the count go through
+	// messages_mentions: only the messages that mention anyone.
 	err = q.QueryRowContext(ctx, `SELECT count(*) FROM messages m
-		WHERE m.conversation_id = ? AND m.id > ? AND m.deleted_at = 0 AND `+unreadSQL+`
-			AND (instr(m.text, ?) > 0 OR instr(m.text, ?) > 0)`,
+		WHERE m.conversation_id = ? AND m.id > ? AND `+unreadSQL+`
+			AND instr(m.text, '<@uid:') > 0 AND (instr(m.text, ?) > 0 OR instr(m.text, ?) > 0)`,
 		r.c.ConversationID, int64(r.c.LastReadMessageID), uid, token, braced).Scan(&mentions)
 	if err != nil {
 		return fmt.Errorf("store: count mentions of %s: %w", uid, err)
@@ -183,13 +212,18 @@ func ensureConversation(ctx context.Context, t querier, uid, conversationID stri
 	return nil
 }
 
-// recountUnread recomputes uid's unread count from the read mark.
+// countedUptoSQL is the last message whose unread state a conversation
+// row stores: the group's counted_upto, every message for 1:1 (and for a
+// group without messages). It binds the conversation id.
+const countedUptoSQL = `coalesce((SELECT counted_upto FROM group_conversations WHERE conversation_id = ?), 9223372036854775807)`
+
+// recountUnread recomputes uid's stored unread count from the read mark.
 func recountUnread(ctx context.Context, t querier, uid, conversationID string) error {
 	_, err := t.ExecContext(ctx, `UPDATE conversations SET unread = (
 			SELECT count(*) FROM messages m
 			WHERE m.conversation_id = conversations.conversation_id AND m.id > conversations.read_upto
-				AND m.deleted_at = 0 AND `+unreadSQL+`)
-		WHERE uid = ? AND conversation_id = ?`, uid, uid, conversationID)
+				AND m.id <= `+countedUptoSQL+` AND `+unreadSQL+`)
+		WHERE uid = ? AND conversation_id = ?`, conversationID, uid, uid, conversationID)
 	if err != nil {
 		return fmt.Errorf("store: recount unread of %s in %s: %w", uid, conversationID, err)
 	}

@@ -238,6 +238,9 @@ func (d *DB) DeleteGroup(ctx context.Context, guid string) error {
 		if _, err := t.ExecContext(ctx, `DELETE FROM conversations WHERE conversation_id = ?`, cid); err != nil {
 			return fmt.Errorf("store: delete conversations of %s: %w", guid, err)
 		}
+		if _, err := t.ExecContext(ctx, `DELETE FROM group_conversations WHERE conversation_id = ?`, cid); err != nil {
+			return fmt.Errorf("store: delete conversations of %s: %w", guid, err)
+		}
 		return nil
 	})
 }

@@ -150,14 +150,18 @@ func (d *DB) AddMember(ctx context.Context, guid, uid string, scope chat.Scope, 
 			return chat.Errorf(chat.ErrAlreadyJoined, "The user %s is already a member of the group %s.", uid, guid)
 		}
 		cid := chat.GroupConversationID(guid)
+		if err := settleGroupTime(ctx, t, guid, uid, at); err != nil {
+			return err
+		}
 		_, err = t.ExecContext(ctx, `
 			INSERT INTO conversations (uid, conversation_id, conversation_type, peer, unread,
-				delivered_upto, read_upto, created_at, updated_at)
-			SELECT ?, ?, 'group', ?, 0, latest, latest, ?, ?
+				delivered_upto, read_upto, since_id, created_at, updated_at)
+			SELECT ?, ?, 'group', ?, 0, latest, latest, latest, ?, ?
 			FROM (SELECT coalesce(max(id), 0) AS latest FROM messages WHERE conversation_id = ?)
 			WHERE true
 			ON CONFLICT (uid, conversation_id) DO UPDATE SET unread = 0,
-				delivered_upto = excluded.delivered_upto, read_upto = excluded.read_upto`,
+				delivered_upto = excluded.delivered_upto, read_upto = excluded.read_upto,
+				since_id = excluded.since_id`,
 			uid, cid, guid, at, at, cid)
 		if err != nil {
 			return fmt.Errorf("store: start conversation of %s in %s: %w", uid, guid, err)
@@ -193,8 +197,9 @@ func (d *DB) RemoveMember(ctx context.Context, guid, uid string, how chat.Remova
 	var action chat.Message
 	err := d.tx(ctx, func(t querier) error {
 		gm, err := getMember(ctx, t, guid, uid)
+		member := err == nil
 		switch {
-		case err == nil:
+		case member:
 		case how == chat.RemovalBanned && chat.HasCode(err, chat.ErrNotAMember):
 			if _, err := getUser(ctx, t, uid, true); err != nil {
 				return err
@@ -216,6 +221,11 @@ func (d *DB) RemoveMember(ctx context.Context, guid, uid string, how chat.Remova
 		if _, err := t.ExecContext(ctx, `DELETE FROM members WHERE guid = ? AND uid = ?`, guid, uid); err != nil {
 			return fmt.Errorf("store: remove %s from %s: %w", uid, guid, err)
 		}
+		if member {
+			if err := keepGroupConversation(ctx, t, guid, uid); err != nil {
+				return err
+			}
+		}
 		on := uid
 		if how == chat.RemovalLeft {
 			by, on = uid, ""
@@ -224,6 +234,53 @@ func (d *DB) RemoveMember(ctx context.Context, guid, uid string, how chat.Remova
 		return err
 	})
 	return action, err
+}
+
+// settleGroupTime prepares a group's part for a member joining at at (see
+// bumpGroup): the group's time is the latest of all its messages, but the
+// joiner's conversation must only take the times of messages from now on.
+// Times only go back when the clock does, so this rarely has anything to
+// do: then the other members' rows keep the group's time and the group's
+// starts again.
+func settleGroupTime(ctx context.Context, t querier, guid, joiner string, at int64) error {
+	cid := chat.GroupConversationID(guid)
+	var lastAt int64
+	err := t.QueryRowContext(ctx, `SELECT last_at FROM group_conversations WHERE conversation_id = ?`, cid).Scan(&lastAt)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && lastAt <= at) {
+		return nil
+	}
+	if err == nil {
+		_, err = t.ExecContext(ctx, `UPDATE conversations SET updated_at = max(updated_at, g.last_at)
+			FROM group_conversations g
+			WHERE g.conversation_id = ?1 AND conversations.conversation_id = ?1
+				AND g.last_message_id > conversations.since_id AND conversations.uid <> ?2
+				AND conversations.uid IN (SELECT uid FROM members WHERE guid = ?3)`, cid, joiner, guid)
+	}
+	if err == nil {
+		_, err = t.ExecContext(ctx, `UPDATE group_conversations SET last_at = 0 WHERE conversation_id = ?`, cid)
+	}
+	if err != nil {
+		return fmt.Errorf("store: settle conversation time of %s: %w", guid, err)
+	}
+	return nil
+}
+
+// keepGroupConversation stores in a leaving member's row what the member
+// saw of the group's part (see bumpGroup), so that later messages, which
+// the member does not get, do not show if they come back.
+func keepGroupConversation(ctx context.Context, t querier, guid, uid string) error {
+	cid := chat.GroupConversationID(guid)
+	_, err := t.ExecContext(ctx, `UPDATE conversations SET
+			last_message_id = max(last_message_id, coalesce((SELECT g.last_message_id FROM group_conversations g
+				WHERE g.conversation_id = ?1 AND g.last_message_id > conversations.since_id), 0)),
+			updated_at = max(updated_at, coalesce((SELECT g.last_at FROM group_conversations g
+				WHERE g.conversation_id = ?1 AND g.last_message_id > conversations.since_id), 0)),
+			since_id = (SELECT coalesce(max(id), 0) FROM messages WHERE conversation_id = ?1)
+		WHERE uid = ?2 AND conversation_id = ?1`, cid, uid)
+	if err != nil {
+		return fmt.Errorf("store: keep conversation of %s in %s: %w", uid, guid, err)
+	}
+	return nil
 }
 
 // ChangeScope sets a member's scope and records scopeChanged.

@@ -61,10 +61,13 @@ func (d *DB) DeleteMessage(ctx context.Context, id chat.ID, by string, at int64)
 			return err
 		}
 		if countsUnread(&m) {
+			// Only stored counts need it: a group's later messages are
+			// counted when asked (see bumpGroup).
 			_, err := t.ExecContext(ctx, `
 				UPDATE conversations SET unread = max(unread - 1, 0)
-				WHERE conversation_id = ? AND uid <> ? AND read_upto < ? AND unread > 0`,
-				m.ConversationID, m.Sender, int64(m.ID))
+				WHERE conversation_id = ? AND uid <> ? AND read_upto < ? AND unread > 0
+					AND ? <= `+countedUptoSQL,
+				m.ConversationID, m.Sender, int64(m.ID), int64(m.ID), m.ConversationID)
 			if err != nil {
 				return fmt.Errorf("store: uncount deleted message %d: %w", id, err)
 			}

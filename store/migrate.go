@@ -10,12 +10,50 @@ import (
 var migrations = []string{
 	1: schemaV1,
 	2: receiptsByReader,
+	3: groupConversations,
 }
 
 // receiptsByReader lets message info find a reader's first receipt at or
 // after a message: a read of a later message covers the earlier ones.
 const receiptsByReader = `
 CREATE INDEX receipts_by_reader ON receipts (uid, message_id);
+`
+
+// groupConversations keeps a group conversation's last message once per
+// group instead of in every member's row, and counts a member's unread
+// messages when asked (see bumpGroup). The rows of version 2 hold every
+// count and last message up to now (and every member of a group with
+// messages has one: a group's first message made its owner's), so
+// counted_upto starts at each group's newest message and nothing is live
+// yet; for the same reason the numbering of messages (seq) can start
+// with the next one. Conversations are now ordered by a computed time, so
+// conversations_recent has no use left; messages_mentions lets the unread
+// mentions count read only the messages that mention someone.
+const groupConversations = `
+CREATE TABLE group_conversations (
+	conversation_id TEXT PRIMARY KEY,
+	last_message_id INTEGER NOT NULL DEFAULT 0,
+	last_at         INTEGER NOT NULL DEFAULT 0,
+	counted_upto    INTEGER NOT NULL DEFAULT 0,
+	live            INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+
+ALTER TABLE conversations ADD COLUMN since_id INTEGER NOT NULL DEFAULT 0;
+DROP INDEX conversations_recent;
+
+CREATE INDEX messages_mentions ON messages(conversation_id, id)
+	WHERE instr(text, '<@uid:') > 0 AND parent_id IS NULL AND category <> 'action' AND deleted_at = 0;
+
+-- Group messages that count as unread are numbered from here on, in their
+-- conversation (seq) and among their sender's there (sender_seq).
+ALTER TABLE messages ADD COLUMN seq INTEGER;
+ALTER TABLE messages ADD COLUMN sender_seq INTEGER;
+CREATE INDEX messages_seq ON messages(conversation_id, id, seq) WHERE seq IS NOT NULL;
+CREATE INDEX messages_sender_seq ON messages(conversation_id, sender, id, sender_seq) WHERE sender_seq IS NOT NULL;
+CREATE INDEX messages_seq_deleted ON messages(conversation_id, id, sender) WHERE seq IS NOT NULL AND deleted_at <> 0;
+
+INSERT INTO group_conversations (conversation_id, counted_upto)
+	SELECT conversation_id, max(id) FROM messages WHERE receiver_type = 'group' GROUP BY conversation_id;
 `
 
 const schemaV1 = `

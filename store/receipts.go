@@ -74,11 +74,12 @@ const (
 			read_at = CASE WHEN read_at = 0 THEN excluded.read_at ELSE read_at END`
 	moveDelivered = `UPDATE conversations SET delivered_upto = max(delivered_upto, ?)
 		WHERE uid = ? AND conversation_id = ?`
-	// moveRead sets the read mark and recounts the unread messages after
-	// it, as recountUnread does.
+	// moveRead sets the read mark and recounts the stored unread messages
+	// after it, as recountUnread does: delivered, read mark, conversation
+	// id, read mark, conversation id, uid, uid, conversation id.
 	moveRead = `UPDATE conversations SET delivered_upto = max(delivered_upto, ?), read_upto = ?,
 		unread = (SELECT count(*) FROM messages m
-			WHERE m.conversation_id = ? AND m.id > ? AND m.deleted_at = 0 AND ` + unreadSQL + `)
+			WHERE m.conversation_id = ? AND m.id > ? AND m.id <= ` + countedUptoSQL + ` AND ` + unreadSQL + `)
 		WHERE uid = ? AND conversation_id = ?`
 )
 
@@ -118,7 +119,8 @@ func advanceMarks(ctx context.Context, t querier, uid, conversationID string, up
 	var err error
 	if read {
 		newRead := max(mk.read, int64(upTo))
-		_, err = t.ExecContext(ctx, moveRead, int64(upTo), newRead, conversationID, newRead, uid, uid, conversationID)
+		_, err = t.ExecContext(ctx, moveRead, int64(upTo), newRead, conversationID, newRead, conversationID, uid,
+			uid, conversationID)
 	} else if mk.delivered < int64(upTo) {
 		_, err = t.ExecContext(ctx, moveDelivered, int64(upTo), uid, conversationID)
 	}
