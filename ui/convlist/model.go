@@ -48,6 +48,21 @@ type Model struct {
 	rows  map[string]*drawnRow
 	title drawnTitle
 	pal   *paints
+
+	scores filterScores // the filter's scores of titles, for the current text
+}
+
+// filterScores remembers how the filter's text scores each title: a
+// filtered list is re-ranked on every new message, and a title's score
+// depends only on the text and the title.
+type filterScores struct {
+	query string
+	of    map[string]filterScore
+}
+
+type filterScore struct {
+	score   int
+	matched bool
 }
 
 var _ common.Component = (*Model)(nil)
@@ -461,17 +476,39 @@ func (m *Model) refilter(keep string) {
 	}
 }
 
-type titles []chat.Conversation
-
-func (t titles) String(i int) string { return t[i].Title() }
-func (t titles) Len() int            { return len(t) }
+// rank appends to into the indexes of all's conversations whose titles
+// match q, best first, ties in all's order: what fuzzy.FindFrom gives,
+// with each title scored once per filter text.
+func (f *filterScores) rank(q string, all []chat.Conversation, into []int) []int {
+	if f.query != q || f.of == nil {
+		f.query, f.of = q, make(map[string]filterScore, len(all))
+	}
+	type hit struct{ i, score int }
+	hits := make([]hit, 0, len(all))
+	for i := range all {
+		t := all[i].Title()
+		s, ok := f.of[t]
+		if !ok {
+			if r := fuzzy.Find(q, []string{t}); len(r) > 0 {
+				s = filterScore{score: r[0].Score, matched: true}
+			}
+			f.of[t] = s
+		}
+		if s.matched {
+			hits = append(hits, hit{i, s.score})
+		}
+	}
+	slices.SortStableFunc(hits, func(a, b hit) int { return cmp.Compare(b.score, a.score) })
+	for _, h := range hits {
+		into = append(into, h.i)
+	}
+	return into
+}
 
 func (m *Model) applyFilter() {
 	m.shown = m.shown[:0]
 	if q := m.filter.Value(); q != "" {
-		for _, match := range fuzzy.FindFrom(q, titles(m.all)) {
-			m.shown = append(m.shown, match.Index)
-		}
+		m.shown = m.scores.rank(q, m.all, m.shown)
 		m.cursor = 0
 	} else {
 		for i := range m.all {
