@@ -19,6 +19,14 @@ type entry struct {
 	cgen  uint32
 }
 
+// kept is m as the pane keeps it. The pane draws a conversation, which is
+// every message's receiver, so the receiver entity each message carries (a
+// whole group or user, decoded anew for every message) is dropped.
+func kept(m chat.Message) chat.Message {
+	m.Data.Entities.Receiver = nil
+	return m
+}
+
 // store keeps messages sorted by id (CometChat ids grow with time), so a
 // message is found by binary search and never by a map that has to be
 // rebuilt when older pages arrive.
@@ -71,7 +79,7 @@ func (s *store) merge(msgs []chat.Message) (before int) {
 	if len(s.items) == 0 || (len(sorted) > 0 && sorted[len(sorted)-1].ID < s.items[0].msg.ID) {
 		fresh := make([]*entry, 0, len(sorted)+len(s.items))
 		for _, m := range sorted {
-			fresh = append(fresh, &entry{msg: m})
+			fresh = append(fresh, &entry{msg: kept(m)})
 		}
 		n := len(fresh)
 		s.items = append(fresh, s.items...)
@@ -98,7 +106,7 @@ func (s *store) merge(msgs []chat.Message) (before int) {
 // insertAt places m at i and invalidates its successor, whose header or
 // date separator may now differ.
 func (s *store) insertAt(i int, m chat.Message) {
-	s.items = slices.Insert(s.items, i, &entry{msg: m})
+	s.items = slices.Insert(s.items, i, &entry{msg: kept(m)})
 	s.touch(i + 1)
 }
 
