@@ -146,7 +146,7 @@ func (m *Model) Upsert(msg chat.Message) {
 	}
 	if e := m.st.get(msg.ID); e != nil {
 		keepMarks(&msg, &e.msg)
-		e.msg = kept(msg)
+		e.msg = m.st.keep(msg)
 		e.ver++
 		return
 	}

@@ -19,19 +19,41 @@ type entry struct {
 	cgen  uint32
 }
 
-// kept is m as the pane keeps it. The pane draws a conversation, which is
+// keep is m as the pane keeps it. The pane draws a conversation, which is
 // every message's receiver, so the receiver entity each message carries (a
-// whole group or user, decoded anew for every message) is dropped.
-func kept(m chat.Message) chat.Message {
-	m.Data.Entities.Receiver = nil
+// whole group or user, decoded anew for every message) is dropped; of the
+// sender entity the pane reads only the name, so messages from the same
+// sender under the same name share one small entity.
+func (s *store) keep(m chat.Message) chat.Message {
+	e := &m.Data.Entities
+	e.Receiver = nil
+	if e.Sender == nil || e.Sender.User == nil {
+		return m
+	}
+	k := senderKey{e.Sender.User.UID, e.Sender.User.Name}
+	shared, ok := s.senders[k]
+	if !ok {
+		if s.senders == nil || len(s.senders) >= maxSenders {
+			s.senders = make(map[senderKey]*chat.Entity)
+		}
+		shared = chat.UserEntity(chat.User{UID: k.uid, Name: k.name})
+		s.senders[k] = shared
+	}
+	e.Sender = shared
 	return m
 }
+
+type senderKey struct{ uid, name string }
+
+// maxSenders bounds the shared sender entities a pane keeps.
+const maxSenders = 4096
 
 // store keeps messages sorted by id (CometChat ids grow with time), so a
 // message is found by binary search and never by a map that has to be
 // rebuilt when older pages arrive.
 type store struct {
-	items []*entry
+	items   []*entry
+	senders map[senderKey]*chat.Entity // see keep
 }
 
 func (s *store) len() int { return len(s.items) }
@@ -66,6 +88,7 @@ func (s *store) touch(i int) {
 // reset replaces everything with msgs (any order, duplicates dropped).
 func (s *store) reset(msgs []chat.Message) {
 	s.items = make([]*entry, 0, len(msgs))
+	s.senders = nil
 	s.merge(msgs)
 }
 
@@ -79,7 +102,7 @@ func (s *store) merge(msgs []chat.Message) (before int) {
 	if len(s.items) == 0 || (len(sorted) > 0 && sorted[len(sorted)-1].ID < s.items[0].msg.ID) {
 		fresh := make([]*entry, 0, len(sorted)+len(s.items))
 		for _, m := range sorted {
-			fresh = append(fresh, &entry{msg: kept(m)})
+			fresh = append(fresh, &entry{msg: s.keep(m)})
 		}
 		n := len(fresh)
 		s.items = append(fresh, s.items...)
@@ -106,7 +129,7 @@ func (s *store) merge(msgs []chat.Message) (before int) {
 // insertAt places m at i and invalidates its successor, whose header or
 // date separator may now differ.
 func (s *store) insertAt(i int, m chat.Message) {
-	s.items = slices.Insert(s.items, i, &entry{msg: kept(m)})
+	s.items = slices.Insert(s.items, i, &entry{msg: s.keep(m)})
 	s.touch(i + 1)
 }
 
