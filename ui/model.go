@@ -112,7 +112,7 @@ func New(be Backend, opts Options) Model {
 	if opts.PageSize <= 0 {
 		opts.PageSize = 30
 	}
-	c := &common.Common{Theme: common.NewTheme(!opts.Light, opts.NoColor), Now: opts.Now, Me: be.Me(), Loc: opts.Loc}
+	c := &common.Common{Theme: common.SharedTheme(!opts.Light, opts.NoColor), Now: opts.Now, Me: be.Me(), Loc: opts.Loc}
 	m := Model{
 		be: be, opts: opts, c: c, log: opts.Logger,
 		keys: DefaultKeyMap(), help: new(help.New()),
@@ -233,7 +233,7 @@ func (m *Model) setTheme(dark bool) {
 		return
 	}
 	m.st.isDark = dark
-	m.c.Theme = common.NewTheme(dark, m.opts.NoColor)
+	m.c.Theme = common.SharedTheme(dark, m.opts.NoColor)
 	m.list.SetTheme()
 	m.composer.SetTheme()
 	m.dir.SetTheme()

@@ -3,6 +3,7 @@ package common
 import (
 	"hash/fnv"
 	"image/color"
+	"sync/atomic"
 
 	"charm.land/lipgloss/v2"
 )
@@ -32,6 +33,28 @@ type Theme struct {
 	StatusBar, StatusOK, StatusBad, StatusWarn, Header, HeaderDim, Typing, Error lipgloss.Style
 	// Scopes.
 	ScopeAdmin, ScopeModerator, ScopeParticipant lipgloss.Style
+}
+
+// themes are the themes SharedTheme has built, by [isDark][noColor].
+var themes [2][2]atomic.Pointer[Theme]
+
+// SharedTheme is NewTheme(isDark, noColor) built once per process: a
+// theme is never changed once built, and a server with hundreds of SSH
+// sessions would otherwise hold hundreds of copies (about 35 KB each).
+func SharedTheme(isDark, noColor bool) *Theme {
+	slot := &themes[b2i(isDark)][b2i(noColor)]
+	if t := slot.Load(); t != nil {
+		return t
+	}
+	slot.CompareAndSwap(nil, NewTheme(isDark, noColor))
+	return slot.Load()
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // NewTheme builds the theme for a dark or light terminal. With noColor
