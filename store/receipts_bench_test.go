@@ -95,3 +95,39 @@ func BenchmarkInsertGroup200(b *testing.B) {
 		mustSend(b, db, text("owner", "g", chat.ReceiverGroup, "hello", t0+int64(i)))
 	}
 }
+
+// BenchmarkReceiptGroup200Covering60 is a busy 200-member group as it
+// runs: messages keep arriving (60 a second) and each member acknowledges
+// the newest once a second, so each read receipt covers the 60 messages
+// that came since the member's last one. One op is one read receipt;
+// posting is not timed.
+func BenchmarkReceiptGroup200Covering60(b *testing.B) {
+	db, readers := receiptGroup(b, 200)
+	ctx := context.Background()
+	const perRound = 60 // messages between two receipts of one member
+	posted, newest := 0, chat.ID(0)
+	receipt := func(i int) {
+		// Receipt i comes after 1 + i*60/199 messages: one member's
+		// consecutive receipts are 60 messages apart.
+		at := t0 + int64(i/len(readers))
+		for posted < 1+i*perRound/len(readers) {
+			b.StopTimer()
+			newest = mustSend(b, db, text("owner", "g", chat.ReceiverGroup, "hello", at)).ID
+			posted++
+			b.StartTimer()
+		}
+		res, err := db.Receipt(ctx, readers[i%len(readers)], newest, chat.ReceiptRead, at)
+		if err != nil || !res.New {
+			b.Fatalf("receipt %d: %+v %v", i, res, err)
+		}
+	}
+	// One round first, so that every member's marks are where a steady
+	// stream leaves them.
+	for i := range len(readers) {
+		receipt(i)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		receipt(len(readers) + i)
+	}
+}
