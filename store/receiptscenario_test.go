@@ -342,6 +342,9 @@ func gzipped(t *testing.T, b []byte) []byte {
 // The current store answers the scenario's receipts and shows its marks
 // as version 3 did.
 func TestReceiptScenarioMatchesV3(t *testing.T) {
+	if raceDetector {
+		t.Skip("a long replay on one goroutine")
+	}
 	db, path := openDB(t)
 	wantText(t, receiptScenario(t, db), "receipts_v3.log.gz")
 	wantText(t, receiptViews(t, db, 0), "receipts_v3.views.gz")
@@ -362,6 +365,9 @@ func TestReceiptScenarioMatchesV3(t *testing.T) {
 func TestMigrateReceiptsFromV3(t *testing.T) {
 	if os.Getenv(updateReceiptFixtures) != "" {
 		t.Skip("recording the fixtures")
+	}
+	if raceDetector {
+		t.Skip("a long replay on one goroutine")
 	}
 	path := filepath.Join(t.TempDir(), "chat.db")
 	must(t, store.CreateAtVersion(path, 3, readTestdata(t, "receipts_v3.sql.gz")))
