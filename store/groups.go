@@ -235,6 +235,10 @@ func (d *DB) DeleteGroup(ctx context.Context, guid string) error {
 		if _, err := t.ExecContext(ctx, `DELETE FROM messages WHERE conversation_id = ?`, cid); err != nil {
 			return fmt.Errorf("store: delete messages of %s: %w", guid, err)
 		}
+		if _, err := t.ExecContext(ctx, `DELETE FROM mark_spans WHERE conversation_id = ?1 AND uid IN (
+			SELECT uid FROM conversations WHERE conversation_id = ?1)`, cid); err != nil {
+			return fmt.Errorf("store: delete marks of %s: %w", guid, err)
+		}
 		if _, err := t.ExecContext(ctx, `DELETE FROM conversations WHERE conversation_id = ?`, cid); err != nil {
 			return fmt.Errorf("store: delete conversations of %s: %w", guid, err)
 		}

@@ -10,15 +10,21 @@ import (
 )
 
 // messageSelect reads a message with the asker's own receipt (the asker is
-// bound once; "" for nobody) and, for 1:1 messages, the receiver's marks.
-const messageSelect = `SELECT m.id, m.muid, m.conversation_id, m.sender, m.receiver, m.receiver_type,
+// ?1; "" for nobody) and, for 1:1 messages, the receiver's marks. In a
+// group the asker's times for a message are those of their own receipt row
+// where it has them, else those of the spans of their marks that hold it
+// (see the marks in receipts.go); their own messages have none.
+var messageSelect = `SELECT m.id, m.muid, m.conversation_id, m.sender, m.receiver, m.receiver_type,
 	m.category, m.type, m.data, m.sent_at, m.updated_at, m.edited_at, m.edited_by, m.deleted_at,
 	m.deleted_by, coalesce(m.parent_id, 0), m.reply_count, m.tags,
 	coalesce(pr.delivered_at, 0), coalesce(pr.read_at, 0),
-	coalesce(mr.delivered_at, 0), coalesce(mr.read_at, 0)
+	CASE WHEN coalesce(mr.delivered_at, 0) = 0 AND m.receiver_type = 'group' AND m.sender <> ?1 AND ?1 <> ''
+		THEN ` + coveredAt(false, "?1", "m.conversation_id", "m.id") + ` ELSE coalesce(mr.delivered_at, 0) END,
+	CASE WHEN coalesce(mr.read_at, 0) = 0 AND m.receiver_type = 'group' AND m.sender <> ?1 AND ?1 <> ''
+		THEN ` + coveredAt(true, "?1", "m.conversation_id", "m.id") + ` ELSE coalesce(mr.read_at, 0) END
 	FROM messages m
 	LEFT JOIN receipts pr ON m.receiver_type = 'user' AND pr.message_id = m.id AND pr.uid = m.receiver
-	LEFT JOIN receipts mr ON mr.message_id = m.id AND mr.uid = ?`
+	LEFT JOIN receipts mr ON mr.message_id = m.id AND mr.uid = ?1`
 
 func scanMessage(s scanner) (chat.Message, error) {
 	var m chat.Message

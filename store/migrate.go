@@ -11,6 +11,7 @@ var migrations = []string{
 	1: schemaV1,
 	2: receiptsByReader,
 	3: groupConversations,
+	4: markSpans,
 }
 
 // receiptsByReader lets message info find a reader's first receipt at or
@@ -54,6 +55,29 @@ CREATE INDEX messages_seq_deleted ON messages(conversation_id, id, sender) WHERE
 
 INSERT INTO group_conversations (conversation_id, counted_upto)
 	SELECT conversation_id, max(id) FROM messages WHERE receiver_type = 'group' GROUP BY conversation_id;
+`
+
+// markSpans records the messages a reader's mark passed in a group
+// conversation once per move instead of in a receipt row per message (see
+// the marks in receipts.go): kind 0 is delivered, 1 read; a row holds the
+// messages (after_id, upto_id] at its time. The receipt rows that version
+// 3 filled stay valid, as a reader's own rows come first.
+// conversations_marks counts the members whose marks reached a message
+// (deliveredToAll/readByAll) without a look at each; it also serves every
+// lookup by conversation id that conversations_id served.
+const markSpans = `
+CREATE TABLE mark_spans (
+	uid             TEXT NOT NULL REFERENCES users(uid) ON DELETE CASCADE,
+	conversation_id TEXT NOT NULL,
+	kind            INTEGER NOT NULL,
+	upto_id         INTEGER NOT NULL,
+	after_id        INTEGER NOT NULL,
+	at              INTEGER NOT NULL,
+	PRIMARY KEY (uid, conversation_id, kind, upto_id)
+) WITHOUT ROWID;
+
+DROP INDEX conversations_id;
+CREATE INDEX conversations_marks ON conversations(conversation_id, delivered_upto, read_upto);
 `
 
 const schemaV1 = `
