@@ -84,13 +84,17 @@ func (l memberLists) plan() (memberPlan, error) {
 // commit runs one store change that yields a stored message and fans it
 // out, under the lock that keeps fan-out in commit order.
 func (s *Server) commit(c *call, alsoTo []string, change func() (chat.Message, error)) (chat.Message, error) {
-	s.msgMu.Lock()
-	defer s.msgMu.Unlock()
-	m, err := change()
+	var m chat.Message
+	var err error
+	s.commits.do(func() {
+		m, err = change()
+		if err == nil {
+			s.pub.PublishMessage(m, c.device, alsoTo...)
+		}
+	})
 	if err != nil {
 		return chat.Message{}, err
 	}
-	s.pub.PublishMessage(m, c.device, alsoTo...)
 	return m, nil
 }
 

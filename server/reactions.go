@@ -63,19 +63,21 @@ func (s *Server) react(c *call, add bool) (reply, error) {
 	if target.IsAction() || target.IsDeleted() {
 		return reply{}, chat.Errorf(chat.ErrMessageActionNotAllowed, "This message cannot take reactions.")
 	}
-	s.msgMu.Lock()
-	defer s.msgMu.Unlock()
 	var r chat.Reaction
 	var m chat.Message
-	if add {
-		r, m, err = s.store.AddReaction(c.ctx, id, c.who.uid, reaction, c.at())
-	} else {
-		r, m, err = s.store.RemoveReaction(c.ctx, id, c.who.uid, reaction)
-	}
+	s.commits.do(func() {
+		if add {
+			r, m, err = s.store.AddReaction(c.ctx, id, c.who.uid, reaction, c.at())
+		} else {
+			r, m, err = s.store.RemoveReaction(c.ctx, id, c.who.uid, reaction)
+		}
+		if err == nil {
+			s.pub.PublishReaction(r, m, add, c.device)
+		}
+	})
 	if err != nil {
 		return reply{}, err
 	}
-	s.pub.PublishReaction(r, m, add, c.device)
 	return ok(m), nil
 }
 

@@ -4,7 +4,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -59,9 +58,9 @@ type Server struct {
 	mux   *http.ServeMux
 	rl    *rateLimits
 
-	// msgMu serialises "insert + publish" of stored messages so that
-	// fan-out follows commit order.
-	msgMu sync.Mutex
+	// commits serialises "insert + publish" of stored messages so that
+	// fan-out follows commit order (see combiner).
+	commits combiner
 }
 
 // New builds a Server. The Publisher is required: REST changes that nobody
