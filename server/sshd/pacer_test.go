@@ -23,6 +23,11 @@ func TestFramePacerSpacesFramesByCost(t *testing.T) {
 	if got := p.interval(); got != 80*time.Millisecond {
 		t.Fatalf("200 sessions at 200µs: %v, want 80ms", got)
 	}
+	n.Store(500)
+	// 500 × 200µs / 0.5 CPU = 200ms: still under the cap.
+	if got := p.interval(); got != 200*time.Millisecond {
+		t.Fatalf("500 sessions at 200µs: %v, want 200ms", got)
+	}
 	n.Store(10)
 	if got := p.interval(); got != 30*time.Millisecond {
 		t.Fatalf("10 sessions: %v, want the base interval", got)
