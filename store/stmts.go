@@ -89,13 +89,14 @@ func (q cached) QueryRowContext(ctx context.Context, query string, args ...any) 
 	return q.c.db.QueryRowContext(ctx, query, args...)
 }
 
-// writeStmts keeps statements prepared on the writer's connection for the
-// receipt batcher. A statement cannot be prepared on the writer while a
+// writeStmts keeps statements prepared on the writer's connection, for
+// the receipt batcher and for DB.tx (one each). A statement cannot be prepared on the writer while a
 // transaction holds its only connection, so a query first seen inside a
 // transaction runs unprepared there and is prepared after the commit
 // (prepareSeen); later transactions bind it with Tx.StmtContext, which
-// reuses the statement already prepared on the connection. Only the
-// batcher's goroutine uses it.
+// reuses the statement already prepared on the connection. It is not safe
+// for concurrent use: the batcher's goroutine uses its own, and DB.tx
+// holds txMu.
 type writeStmts struct {
 	db   *sql.DB
 	m    map[string]*sql.Stmt // nil value: preparing failed, run unprepared
