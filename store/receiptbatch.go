@@ -105,7 +105,7 @@ func (b *receiptBatcher) run() {
 func (b *receiptBatcher) commit(batch []receiptCall) {
 	answers := make([]receiptAnswer, len(batch))
 	ctx := context.Background()
-	err := b.inTx(ctx, func(q querier) error {
+	err := b.stmts.tx(ctx, func(q querier) error {
 		sizes := make(map[string]int)
 		for i, c := range batch {
 			res, target, err := receiptCheck(ctx, q, c.uid, c.id, c.typ)
@@ -135,23 +135,6 @@ func (b *receiptBatcher) commit(batch []receiptCall) {
 		}
 		c.done <- answers[i]
 	}
-	b.stmts.prepareSeen(ctx)
-}
-
-// inTx is DB.tx with the batcher's prepared statements.
-func (b *receiptBatcher) inTx(ctx context.Context, fn func(querier) error) error {
-	t, err := b.d.w.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("store: begin: %w", err)
-	}
-	if err := fn(b.stmts.in(t)); err != nil {
-		_ = t.Rollback()
-		return err
-	}
-	if err := t.Commit(); err != nil {
-		return fmt.Errorf("store: commit: %w", err)
-	}
-	return nil
 }
 
 func (b *receiptBatcher) close() {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"slices"
 	"sync"
 )
@@ -136,6 +137,25 @@ func (w *writeStmts) close() {
 		}
 		delete(w.m, q)
 	}
+}
+
+// tx runs fn in a write transaction on the writer with these statements,
+// commits when fn returns nil, then prepares the statements it met for
+// the first time (the writer is free again).
+func (w *writeStmts) tx(ctx context.Context, fn func(querier) error) error {
+	t, err := w.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	defer w.prepareSeen(context.Background())
+	if err := fn(w.in(t)); err != nil {
+		_ = t.Rollback()
+		return err
+	}
+	if err := t.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
 }
 
 // txStmts is the querier of one write transaction with writeStmts.
