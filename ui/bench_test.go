@@ -23,17 +23,7 @@ func benchModel(b *testing.B, n int) Model {
 	b.Helper()
 	s := clienttest.Start(b)
 	s.CreateUser(b, "superhero1", "Iron Man")
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	c, err := client.Login(ctx, s.Config("superhero1"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { c.Close() })
-	go func() {
-		for range c.Events() {
-		}
-	}()
+	c := drainedClient(b, s, "superhero1")
 	m := New(c, Options{})
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 36})
 	g := chat.Group{GUID: "avengers", Name: "Avengers HQ", Type: chat.GroupPublic, Scope: chat.ScopeAdmin, HasJoined: true}
@@ -78,4 +68,22 @@ func cpuTime(b *testing.B) time.Duration {
 		b.Fatal(err)
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// drainedClient logs uid in to s, closes the client at the end of the
+// test, and drains its events (the benchmarks drive Update by hand).
+func drainedClient(tb testing.TB, s *clienttest.Server, uid string) *client.Client {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	c, err := client.Login(ctx, s.Config(uid))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { c.Close() })
+	go func() {
+		for range c.Events() {
+		}
+	}()
+	return c
 }

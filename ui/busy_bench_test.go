@@ -3,7 +3,6 @@
 package ui
 
 import (
-	"context"
 	"strconv"
 	"testing"
 	"time"
@@ -11,7 +10,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"cometterm/chat"
-	"cometterm/chat/client"
 	"cometterm/chat/client/clienttest"
 	"cometterm/ui/convlist"
 )
@@ -61,17 +59,7 @@ func busyModel(tb testing.TB) (m Model, next func() tea.Msg) {
 	tb.Helper()
 	s := clienttest.Start(tb)
 	s.CreateUser(tb, "superhero1", "Iron Man")
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	c, err := client.Login(ctx, s.Config("superhero1"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { c.Close() })
-	go func() {
-		for range c.Events() {
-		}
-	}()
+	c := drainedClient(tb, s, "superhero1")
 	m = New(c, Options{Now: func() time.Time { return busyNow }, Loc: time.UTC})
 	m.Update(tea.WindowSizeMsg{Width: busyW, Height: busyH})
 	m.Update(eventMsg{ev: chat.ConnectionChanged{Status: chat.ConnConnected}})
