@@ -192,6 +192,8 @@ func startSSH(n *node, spec sshSpec, log *slog.Logger) (*sshFront, error) {
 			}
 		}
 	}
+	// Every session's client gets the group's fan-out frames: decode each once.
+	frames := client.NewSharedFrames()
 	srv, err := sshd.New(sshd.Options{
 		HostKeyPath: filepath.Join(spec.DataDir, "ssh_host_ed25519"),
 		Open:        spec.Open,
@@ -204,7 +206,7 @@ func startSSH(n *node, spec sshSpec, log *slog.Logger) (*sshFront, error) {
 			defer cancel()
 			c, err := client.Login(lctx, client.Config{
 				ServerURL: serverURL, AppID: n.App.AppID, UID: uid, AuthKey: n.App.AuthKey,
-				PresenceSubscription: wire.SubscribeAllUsers, HTTPClient: hc,
+				PresenceSubscription: wire.SubscribeAllUsers, HTTPClient: hc, SharedFrames: frames,
 				Logger: log.With("part", "ssh-client", "uid", uid),
 			})
 			if err != nil {

@@ -45,6 +45,11 @@ type Config struct {
 
 	Now func() time.Time // default time.Now
 
+	// SharedFrames, when set, is shared by the clients of one process so
+	// that a frame they all receive is decoded once (nil: each decodes its
+	// own).
+	SharedFrames *SharedFrames
+
 	// DeviceID is the session id sent as the resource header and the
 	// socket's deviceId; generated when empty.
 	DeviceID string

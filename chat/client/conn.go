@@ -412,7 +412,7 @@ func report(failed chan<- error, err error) {
 // handleFrame turns one inbound frame into its event, drops our own
 // echoes and repeats, and records delivered messages.
 func (c *Client) handleFrame(stop <-chan struct{}, raw []byte) {
-	ev, f := decodeFrame(raw, c.cfg.Now())
+	ev, f := c.cfg.SharedFrames.decode(raw, c.cfg.Now())
 	if f.DeviceID != "" && f.DeviceID == c.session && f.Type != wire.TypeAuth {
 		return
 	}

@@ -169,6 +169,7 @@ func TestDecodeFrameTable(t *testing.T) {
 		{"malformed", `{"type":`, ignored("malformed")},
 		{"bad message body", msgFrame(`"nope"`), ignored("message body")},
 	}
+	shared := NewSharedFrames()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ev, _ := decodeFrame([]byte(tt.frame), at)
@@ -177,7 +178,22 @@ func TestDecodeFrameTable(t *testing.T) {
 				t.Fatalf("meta %+v", m)
 			}
 			tt.check(t, ev)
+			sameAsShared(t, shared, []byte(tt.frame), at)
 		})
+	}
+}
+
+// sameAsShared checks that decoding raw through shared, first and again,
+// gives what a direct decode gives, time included.
+func sameAsShared(t *testing.T, shared *SharedFrames, raw []byte, at time.Time) {
+	t.Helper()
+	want, wantF := decodeFrame(raw, at)
+	for i := range 2 {
+		got, gotF := shared.decode(raw, at.Add(time.Duration(i)))
+		want = stamped(want, at.Add(time.Duration(i)))
+		if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(gotF, wantF) {
+			t.Fatalf("shared decode %d:\n got %#v\nwant %#v", i, got, want)
+		}
 	}
 }
 
