@@ -60,6 +60,9 @@ func (s *store) len() int { return len(s.items) }
 
 // find returns the index of id, or where it would be inserted.
 func (s *store) find(id chat.ID) (int, bool) {
+	if n := len(s.items); n == 0 || s.items[n-1].msg.ID < id {
+		return n, false // a new message: the usual case, no search
+	}
 	return slices.BinarySearchFunc(s.items, id, func(e *entry, id chat.ID) int {
 		switch {
 		case e.msg.ID < id:
