@@ -57,6 +57,19 @@ func busyMessage(id chat.ID, at int64) chat.Message {
 // incoming message.
 func busyModel(tb testing.TB) (m Model, next func() tea.Msg) {
 	tb.Helper()
+	return newBusyModel(tb, false)
+}
+
+// busyFilteredModel is busyModel with the group opened as bench/ssh
+// opens it: tab to the list, / to filter, its name and enter. The list's
+// filter stays set, and its title line shows it.
+func busyFilteredModel(tb testing.TB) (m Model, next func() tea.Msg) {
+	tb.Helper()
+	return newBusyModel(tb, true)
+}
+
+func newBusyModel(tb testing.TB, filtered bool) (m Model, next func() tea.Msg) {
+	tb.Helper()
 	s := clienttest.Start(tb)
 	s.CreateUser(tb, "superhero1", "Iron Man")
 	c := drainedClient(tb, s, "superhero1")
@@ -87,6 +100,21 @@ func busyModel(tb testing.TB) (m Model, next func() tea.Msg) {
 		}
 	}
 	m.Update(conversationsMsg{convs: convs})
+	if filtered {
+		for _, k := range "\t/bench\r" {
+			switch k {
+			case '\t':
+				m.Update(tea.KeyPressMsg{Code: tea.KeyTab})
+			case '\r':
+				m.Update(tea.KeyPressMsg{Code: tea.KeyEnter}) // its OpenMsg is the one below
+			default:
+				m.Update(tea.KeyPressMsg{Code: k, Text: string(k)})
+			}
+		}
+		if sel, _ := m.list.Selected(); !m.list.Filtered() || sel.ConversationID != conv.ConversationID {
+			tb.Fatalf("the filter selects %q", sel.ConversationID)
+		}
+	}
 	m.Update(convlist.OpenMsg{Conversation: conv})
 
 	members := []chat.GroupMember{{User: m.c.Me, Scope: chat.ScopeParticipant}}
@@ -162,6 +190,33 @@ func BenchmarkBusyGroupFrameUnchanged(b *testing.B) {
 	b.ReportAllocs()
 	cpu0 := cpuTime(b)
 	for b.Loop() {
+		_ = m.View()
+	}
+	b.ReportMetric(float64(cpuTime(b)-cpu0)/float64(b.N), "cpu-ns/op")
+}
+
+// BenchmarkBusyGroupFilteredFrameAfterMessage is
+// BenchmarkBusyGroupFrameAfterMessage with the list's filter set, as in
+// bench/ssh.
+func BenchmarkBusyGroupFilteredFrameAfterMessage(b *testing.B) {
+	m, next := busyFilteredModel(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		b.StopTimer()
+		m.Update(next())
+		b.StartTimer()
+		_ = m.View()
+	}
+}
+
+// BenchmarkBusyGroupFilteredMessageAndFrame is
+// BenchmarkBusyGroupMessageAndFrame with the list's filter set.
+func BenchmarkBusyGroupFilteredMessageAndFrame(b *testing.B) {
+	m, next := busyFilteredModel(b)
+	b.ReportAllocs()
+	cpu0 := cpuTime(b)
+	for b.Loop() {
+		m.Update(next())
 		_ = m.View()
 	}
 	b.ReportMetric(float64(cpuTime(b)-cpu0)/float64(b.N), "cpu-ns/op")
