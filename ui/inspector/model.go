@@ -25,8 +25,6 @@ type Model struct {
 	capacity int
 	seq      uint64 // seq of the newest row
 
-	frames packer // keeps the rows' frames
-
 	paused   bool
 	pauseSeq uint64 // rows after it are buffered, not shown, while paused
 
@@ -68,12 +66,15 @@ func (m *Model) ordered() []row {
 
 // Add records an event (any chat.Event). It never blocks or drops the
 // newest: past its capacity the oldest row is overwritten.
+//
+// The event's Raw frame is kept by reference, never copied: it is
+// read-only, and the chat client may hand the same exact-size slice to
+// every session that received the frame, so keeping it costs a session
+// nothing where a copy would cost each session its own.
 func (m *Model) Add(ev chat.Event) {
 	r := describe(ev, m.c.Me.UID)
-	if len(r.raw.data) > 0 {
+	if len(r.raw) > 0 {
 		r.ev = nil // the frame says it all; the decoded event would double the memory
-		// A packed copy lets the socket's read buffer, usually larger, go.
-		r.raw = m.frames.pack(kindKey{dir: r.dir, label: r.label}, r.raw.data)
 	}
 	m.seq++
 	r.seq = m.seq
@@ -180,7 +181,6 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		}
 	case key.Matches(kp, k.Clear):
 		m.buf, m.start, m.expanded = nil, 0, false
-		m.frames.reset()
 		m.pauseSeq, m.follow = m.seq, true
 	case key.Matches(kp, k.Filter):
 		m.filter = (m.filter + 1) % len(kinds)

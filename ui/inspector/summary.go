@@ -27,7 +27,7 @@ type row struct {
 	conv    string // conversation it belongs to, "" if none
 	who     string // "sender → receiver"
 	summary string
-	raw     packed // the frame; until Add keeps it, the one given
+	raw     []byte // the frame, by reference: read-only, maybe shared (see Add)
 	ev      chat.Event
 }
 
@@ -36,7 +36,7 @@ type row struct {
 func describe(ev chat.Event, me string) row {
 	ev = deref(ev)
 	meta := ev.Meta()
-	r := row{at: meta.At, dir: meta.Dir, raw: packed{data: meta.Raw}, ev: ev, label: meta.FrameType}
+	r := row{at: meta.At, dir: meta.Dir, raw: meta.Raw, ev: ev, label: meta.FrameType}
 	switch e := ev.(type) {
 	case chat.MessageReceived:
 		r.message(&e.Message, "")
@@ -149,7 +149,7 @@ func (r *row) typing(t chat.Typing, action string) {
 // frame summarises a raw frame this client sent (or did not handle).
 func (r *row) frame(me string) {
 	var f map[string]any
-	_ = json.Unmarshal(r.raw.data, &f) // a frame that is not JSON still gets a row
+	_ = json.Unmarshal(r.raw, &f) // a frame that is not JSON still gets a row
 	str := func(m map[string]any, k string) string { s, _ := m[k].(string); return s }
 	typ := str(f, "type")
 	body, _ := f["body"].(map[string]any)
@@ -235,7 +235,7 @@ func compact(v any) string {
 // pretty is the expanded JSON of a row: the raw frame indented, or the
 // event itself when it did not come from a frame.
 func (r *row) pretty() []string {
-	src := r.raw.bytes()
+	src := r.raw
 	if len(src) == 0 {
 		if m, ok := r.ev.(chat.MessageReceived); ok {
 			src, _ = json.Marshal(m.Message)

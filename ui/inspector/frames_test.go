@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -83,68 +84,27 @@ func withMeta(ev chat.Event, meta chat.EventMeta) chat.Event {
 	panic(fmt.Sprintf("%T", ev))
 }
 
-// Every kept row gives back its frame byte for byte, even though the
-// frames came in one reused read buffer, and the packed frames of a busy
-// group take a fraction of their size.
-func TestFramesKeptExactly(t *testing.T) {
+// Every kept row holds its frame by reference: the very bytes the event
+// carried, which the client may share with other sessions, not a copy.
+func TestFramesKeptByReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	evs := frames(1000, rng)
 	m := newInspector(120, 30)
 	m.SetCapacity(150)
-	var buf []byte // the socket's read buffer, reused
 	for _, ev := range evs {
-		raw := ev.Meta().Raw
-		buf = append(buf[:0], raw...)
-		ev = withMeta(ev, chat.EventMeta{At: ev.Meta().At, Dir: ev.Meta().Dir, Raw: buf})
 		m.Add(ev)
-		for i := range buf {
-			buf[i] = '#'
-		}
 	}
 	if m.Len() != 150 {
 		t.Fatalf("kept %d rows", m.Len())
 	}
 	kept := evs[len(evs)-150:]
-	var whole, held int
-	bases := map[*byte]bool{}
 	for i := range m.Len() {
 		r := m.at(i)
 		want := kept[i].Meta().Raw
-		if got := r.raw.bytes(); !bytes.Equal(got, want) {
-			t.Fatalf("row %d (%s): kept\n%q\nwant\n%q", i, r.label, got, want)
-		}
-		whole += len(want)
-		held += len(r.raw.data)
-		if r.raw.base != nil && !bases[&r.raw.base[0]] {
-			bases[&r.raw.base[0]] = true
-			held += len(r.raw.base)
+		if len(r.raw) != len(want) || &r.raw[0] != &want[0] {
+			t.Fatalf("row %d (%s) holds %d bytes at %p, want the event's %d at %p", i, r.label, len(r.raw), r.raw, len(want), want)
 		}
 	}
-	// The random 3 KB frames are a quarter of the bytes and do not pack.
-	if held > whole*6/10 {
-		t.Errorf("frames of %d bytes held in %d", whole, held)
-	}
-	t.Logf("frames of %d bytes held in %d (%d bases)", whole, held, len(bases))
-}
-
-// A group's message frames alone pack to under a third.
-func TestMessageFramesPackSmall(t *testing.T) {
-	var pk packer
-	var whole, held int
-	k := kindKey{dir: chat.Inbound, label: "message"}
-	for i := range 150 {
-		raw := []byte(messageFrame(400+i, fmt.Sprintf("u%04d", i%7), fmt.Sprintf("message %d to the whole crowd, long enough to wrap", i)))
-		p := pk.pack(k, raw)
-		if !bytes.Equal(p.bytes(), raw) {
-			t.Fatalf("frame %d not kept exactly", i)
-		}
-		whole += len(raw)
-		held += len(p.data)
-	}
-	if held > whole/3 {
-		t.Fatalf("frames of %d bytes held in %d", whole, held)
-	}
-	t.Logf("frames of %d bytes held in %d", whole, held)
 }
 
 // The newest frame, expanded, is its JSON exactly.
@@ -170,20 +130,12 @@ func TestExpandedNewestFrameIsExact(t *testing.T) {
 	}
 }
 
-func FuzzPack(f *testing.F) {
-	f.Add([]byte(messageFrame(1, "a", "x")), []byte(messageFrame(2, "b", "yy")))
-	f.Add([]byte("0123456789abcdef"), []byte("abcdef0123456789abcdef"))
-	f.Add([]byte(""), []byte("short"))
-	f.Fuzz(func(t *testing.T, base, raw []byte) {
-		pk := packer{bases: map[kindKey][]byte{{}: base}}
-		p := pk.pack(kindKey{}, raw)
-		if got := p.bytes(); !bytes.Equal(got, raw) {
-			t.Fatalf("packed against %q:\n%q\ngave\n%q", base, raw, got)
-		}
-		if p.base != nil && len(p.data) > len(raw)/2 {
-			t.Fatalf("packed %d bytes into %d", len(raw), len(p.data))
-		}
-	})
+// messageEvent is a group text message as the client decodes it, with its
+// frame.
+func messageEvent(id int, from, text string) chat.Event {
+	return chat.MessageReceived{EventMeta: chat.EventMeta{At: t0, Dir: chat.Inbound, FrameType: "message", Raw: []byte(messageFrame(id, from, text))},
+		Message: chat.Message{ID: chat.ID(id), ConversationID: "group_crowd", Sender: from, Receiver: "crowd",
+			ReceiverType: chat.ReceiverGroup, Category: chat.CategoryMessage, Type: chat.TypeText, Data: chat.MessageData{Text: text}}}
 }
 
 // BenchmarkAddMessageFrame is one group message frame recorded, as every
@@ -193,15 +145,43 @@ func BenchmarkAddMessageFrame(b *testing.B) {
 	m.SetCapacity(150)
 	evs := make([]chat.Event, 64)
 	for i := range evs {
-		text := fmt.Sprintf("message %d to the whole crowd, long enough to wrap", i)
-		evs[i] = chat.MessageReceived{EventMeta: chat.EventMeta{At: t0, Dir: chat.Inbound, FrameType: "message", Raw: []byte(messageFrame(500+i, "u0001", text))},
-			Message: chat.Message{ID: chat.ID(500 + i), ConversationID: "group_crowd", Sender: "u0001", Receiver: "crowd",
-				ReceiverType: chat.ReceiverGroup, Category: chat.CategoryMessage, Type: chat.TypeText, Data: chat.MessageData{Text: text}}}
+		evs[i] = messageEvent(500+i, "u0001", fmt.Sprintf("message %d to the whole crowd, long enough to wrap", i))
 	}
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		m.Add(evs[i%len(evs)])
 	}
+}
+
+// BenchmarkRingMemory is the heap a local TUI's full ring holds per row
+// when a busy group's message frames fill it, each frame and each decoded
+// string its own allocation as the client's are.
+//
+//	go test -run '^$' -bench RingMemory -benchtime=1x ./ui/inspector
+func BenchmarkRingMemory(b *testing.B) {
+	var perRow float64
+	for range b.N {
+		rng := rand.New(rand.NewPCG(1, 2))
+		before := liveHeap()
+		m := newInspector(120, 30)
+		for i := range Capacity {
+			from := fmt.Sprintf("u%04d", rng.IntN(200))
+			text := strings.Repeat("lorem ipsum ", rng.IntN(20)) + fmt.Sprint(i)
+			m.Add(messageEvent(400+i, from, text))
+		}
+		perRow = (float64(liveHeap()) - float64(before)) / Capacity
+		runtime.KeepAlive(m)
+	}
+	b.ReportMetric(perRow, "B/row")
+}
+
+// liveHeap is the heap in use after the collector has run.
+func liveHeap() uint64 {
+	var ms runtime.MemStats
+	runtime.GC()
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	return ms.HeapAlloc
 }
 
 // A full ring holds no spare room, and goes on keeping the newest rows.
