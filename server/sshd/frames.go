@@ -126,16 +126,15 @@ func (f frameCap) schedule() tea.Cmd {
 
 func (f frameCap) View() tea.View {
 	st := f.st
-	before := st.drawn
+	before, first := st.drawn, !st.have
 	start := time.Now()
 	v := f.view()
 	fresh := st.drawn != before
 	if st.lines != nil {
 		st.lines.render(v)
-		if fresh {
-			// A fresh frame goes out now rather than at the renderer's
-			// next tick, where a later one could already have replaced it.
-			// (The output queue never blocks.)
+		if fresh || first {
+			// A computed frame goes out now: the line renderer has no
+			// clock of its own. (The output queue never blocks.)
 			st.lines.flush()
 		}
 	}

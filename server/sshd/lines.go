@@ -5,7 +5,6 @@ import (
 	"io"
 	"strings"
 	"sync"
-	"time"
 	"unicode/utf8"
 
 	tea "charm.land/bubbletea/v2"
@@ -50,34 +49,35 @@ type lineRenderer struct {
 	buf     bytes.Buffer
 	conv    colorprofile.Writer
 
+	kick chan struct{} // a redraw is wanted outside a frame
 	stop chan struct{}
 	done chan struct{}
 }
 
-// newLineRenderer draws on out every interval until close.
-func newLineRenderer(out io.Writer, profile colorprofile.Profile, width, height int, interval time.Duration) *lineRenderer {
+// newLineRenderer draws on out until close. Frames are drawn when the
+// session computes them (flush); the renderer's own goroutine only redraws
+// after a resync, so an idle session costs no wakeups.
+func newLineRenderer(out io.Writer, profile colorprofile.Profile, width, height int) *lineRenderer {
 	r := &lineRenderer{out: out, profile: profile, width: width, height: height, full: true,
-		stop: make(chan struct{}), done: make(chan struct{})}
+		kick: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
 	r.conv = colorprofile.Writer{Forward: &r.buf, Profile: profile}
-	go r.run(interval)
+	go r.run()
 	return r
 }
 
-func (r *lineRenderer) run(interval time.Duration) {
+func (r *lineRenderer) run() {
 	defer close(r.done)
-	t := time.NewTicker(interval)
-	defer t.Stop()
 	for {
 		select {
 		case <-r.stop:
 			return
-		case <-t.C:
+		case <-r.kick:
 			r.flush()
 		}
 	}
 }
 
-// render takes the newest frame; the next tick draws it.
+// render takes the newest frame; flush draws it.
 func (r *lineRenderer) render(v tea.View) {
 	r.mu.Lock()
 	r.view, r.have = v, true
@@ -97,11 +97,16 @@ func (r *lineRenderer) resize(width, height int) {
 }
 
 // invalidate forgets what the terminal shows (frames were skipped for a
-// slow client): the next flush draws everything.
+// slow client) and redraws everything soon, whether or not a new frame
+// comes.
 func (r *lineRenderer) invalidate() {
 	r.mu.Lock()
 	r.full = true
 	r.mu.Unlock()
+	select {
+	case r.kick <- struct{}{}:
+	default:
+	}
 }
 
 // flush draws the newest frame's changed lines.

@@ -54,7 +54,7 @@ func frame(lines ...string) tea.View {
 func newTestRenderer(t *testing.T, w, h int, p colorprofile.Profile) (*lineRenderer, *syncBuffer) {
 	t.Helper()
 	out := &syncBuffer{}
-	r := newLineRenderer(out, p, w, h, time.Hour)
+	r := newLineRenderer(out, p, w, h)
 	t.Cleanup(r.close)
 	return r, out
 }
@@ -145,7 +145,7 @@ func TestLineRendererConvertsColours(t *testing.T) {
 
 func TestLineRendererRestoresTheTerminal(t *testing.T) {
 	out := &syncBuffer{}
-	r := newLineRenderer(out, colorprofile.TrueColor, 4, 1, time.Hour)
+	r := newLineRenderer(out, colorprofile.TrueColor, 4, 1)
 	r.render(frame("abcd"))
 	r.flush()
 	out.take()
@@ -243,5 +243,38 @@ func TestLineRendererNeverWrapsALine(t *testing.T) {
 	show(term, second)
 	if got := term.String(); got != "abcd\nklmn" {
 		t.Fatalf("screen:\n%s", got)
+	}
+}
+
+// A resync (frames skipped for a slow client) redraws the whole screen by
+// itself: no new frame has to come for the terminal to be right again.
+func TestLineRendererRedrawsAfterResyncWithoutANewFrame(t *testing.T) {
+	r, out := newTestRenderer(t, 4, 2, colorprofile.TrueColor)
+	r.render(frame("abcd", "efgh"))
+	r.flush()
+	out.take()
+	r.invalidate()
+	deadline := time.Now().Add(5 * time.Second)
+	var got string
+	for !strings.Contains(got, ansi.EraseEntireScreen) || !strings.Contains(got, "abcd") || !strings.Contains(got, "efgh") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no redraw after a resync; wrote %q", got)
+		}
+		time.Sleep(5 * time.Millisecond)
+		got += out.take()
+	}
+}
+
+// Nothing is written while a session has no new frame.
+func TestLineRendererIdleWritesNothing(t *testing.T) {
+	r, out := newTestRenderer(t, 4, 1, colorprofile.TrueColor)
+	r.render(frame("abcd"))
+	r.flush()
+	out.take()
+	r.render(frame("abcd"))
+	time.Sleep(50 * time.Millisecond)
+	r.flush()
+	if got := out.take(); got != "" {
+		t.Fatalf("an unchanged frame wrote %q", got)
 	}
 }

@@ -241,6 +241,10 @@ func (s *Server) limitSessions(next ssh.Handler) ssh.Handler {
 	}
 }
 
+// queuedOutputFPS is how often a line-rendered session's program sends
+// what Bubble Tea queued for the terminal.
+const queuedOutputFPS = 10
+
 // program builds the session's program, writing through an outputWriter
 // so that a client that stops reading cannot stall it.
 func (s *Server) program(sess ssh.Session) *tea.Program {
@@ -254,11 +258,14 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	if fc, ok := m.(frameCap); ok && !s.opts.CellRenderer {
 		if pty, _, hasPTY := sess.Pty(); hasPTY {
 			env := append(sess.Environ(), "TERM="+pty.Term)
-			lr := newLineRenderer(out, colorprofile.Env(env), pty.Window.Width, pty.Window.Height, fc.st.interval)
+			lr := newLineRenderer(out, colorprofile.Env(env), pty.Window.Width, pty.Window.Height)
 			fc.st.lines = lr
 			sess.Context().SetValue(keyLines, lr)
 			out.setResync(lr.invalidate)
-			return tea.NewProgram(m, append(opts, tea.WithoutRenderer())...)
+			// Bubble Tea's clock then only sends its queued sequences
+			// (terminal queries, clipboard): ten times a second is soon
+			// enough, and hundreds of idle sessions wake less.
+			return tea.NewProgram(m, append(opts, tea.WithoutRenderer(), tea.WithFPS(queuedOutputFPS))...)
 		}
 	}
 	p := tea.NewProgram(m, opts...)
