@@ -31,6 +31,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 	"time"
 )
@@ -56,6 +57,7 @@ type config struct {
 	serverLog             string
 	serverHeapEnd         string
 	serverMemLimit        string
+	ownProfile            string
 }
 
 func main() {
@@ -81,6 +83,7 @@ func main() {
 	flag.StringVar(&c.serverLog, "server-log", "", "keep the server's log in this file")
 	flag.StringVar(&c.serverTrace, "server-trace", "", "write an execution trace of the server's first 5 s of the send phase to this file (go tool trace)")
 	flag.StringVar(&c.serverBlock, "server-blockprofile", "", "write the server's blocking profile (where goroutines waited), taken after the send phase, to this file")
+	flag.StringVar(&c.ownProfile, "cpuprofile", "", "write this program's own CPU profile (SSH clients and terminals) to this file")
 	flag.Parse()
 	c.appID, c.authKey, c.restK = "benchapp", "bench-auth-key-0123456789", "bench-rest-api-key-0123456789"
 
@@ -105,6 +108,19 @@ func main() {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 
+	if c.ownProfile != "" {
+		f, err := os.Create(c.ownProfile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench/ssh:", err)
+			os.Exit(1)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(os.Stderr, "bench/ssh:", err)
+			os.Exit(1)
+		}
+		defer f.Close()
+		defer pprof.StopCPUProfile()
+	}
 	if err := run(ctx, c, log); err != nil {
 		fmt.Fprintln(os.Stderr, "bench/ssh:", err)
 		os.Exit(1)
