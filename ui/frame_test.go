@@ -168,6 +168,17 @@ func busySteps() []struct {
 			m.ID = 951
 			return m
 		}()}}},
+		step{"focus to the pane again", tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}},
+		step{"focus to the list again", tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}},
+		step{"filtering the list", tea.KeyPressMsg{Code: '/', Text: "/"}},
+		step{"typing a filter", tea.KeyPressMsg{Code: 'b', Text: "b"}},
+		step{"a message while filtering", in(952)},
+		step{"more of the filter", tea.KeyPressMsg{Code: 'e', Text: "e"}},
+		step{"the filter's cursor left", tea.KeyPressMsg{Code: tea.KeyLeft}},
+		step{"leaving the filter with enter", tea.KeyPressMsg{Code: tea.KeyEnter}},
+		step{"a message with the filter set", in(953)},
+		step{"focus off the list, the filter left set", tea.KeyPressMsg{Code: tea.KeyTab}},
+		step{"another message with the filter set", in(954)},
 	)
 	return steps
 }

@@ -25,7 +25,7 @@ func uncachedView(m *Model) string {
 	lines := []string{referenceTitleLine(m)}
 	if len(m.shown) == 0 {
 		msg := "No conversations yet: press n to start one"
-		if m.filter.Value() != "" {
+		if m.filter.ti.Value() != "" {
 			msg = "Nothing matches"
 		}
 		for _, l := range strings.Split(lipgloss.Wrap(msg, max(1, m.width-2), " "), "\n") {
@@ -123,8 +123,8 @@ func referenceReceiptMark(m *Model, msg *chat.Message) string {
 
 func referenceTitleLine(m *Model) string {
 	t := m.c.Theme
-	if m.filtering || m.filter.Value() != "" {
-		return " " + m.filter.View()
+	if m.filtering || m.filter.ti.Value() != "" {
+		return " " + m.filter.ti.View()
 	}
 	title := t.Title.Render(" Conversations")
 	hint := t.Dim.Render("/ ")

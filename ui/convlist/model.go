@@ -29,7 +29,7 @@ type Model struct {
 	offset int                 // first visible row pair
 	active string              // the open conversation
 
-	filter    textinput.Model
+	filter    filterInput
 	filtering bool
 	focused   bool
 
@@ -69,10 +69,7 @@ var _ common.Component = (*Model)(nil)
 
 // New builds an empty list.
 func New(c *common.Common) *Model {
-	ti := textinput.New()
-	ti.Prompt = "/ "
-	ti.Placeholder = "filter"
-	m := &Model{c: c, keys: DefaultKeyMap(), filter: ti}
+	m := &Model{c: c, keys: DefaultKeyMap(), filter: newFilterInput()}
 	m.SetTheme()
 	return m
 }
@@ -271,9 +268,7 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	kp, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		if m.filtering {
-			var cmd tea.Cmd
-			m.filter, cmd = m.filter.Update(msg)
-			return m, cmd
+			return m, m.filter.Update(msg)
 		}
 		return m, nil
 	}
@@ -318,9 +313,8 @@ func (m *Model) updateFilter(kp tea.KeyPressMsg) tea.Cmd {
 		m.move(1)
 		return nil
 	}
-	var cmd tea.Cmd
 	before := m.filter.Value()
-	m.filter, cmd = m.filter.Update(kp)
+	cmd := m.filter.Update(kp)
 	if m.filter.Value() != before {
 		m.applyFilter()
 	}

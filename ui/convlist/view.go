@@ -109,28 +109,43 @@ func (m *Model) row(c *chat.Conversation, selected bool) *drawnRow {
 	return r
 }
 
-// drawnTitle is the title line without a filter, fitted to the width.
+// drawnTitle is the title line as last drawn, fitted to the width, with
+// what it was drawn from. A filter left set stays in the title while
+// messages redraw the list, and drawing the input is costly.
 type drawnTitle struct {
-	width int
-	theme *common.Theme
-	line  string
+	key  titleKey
+	line string
 }
 
-// fittedTitle is the title line fitted to the width; without a filter it
-// changes only with the width and the theme.
+// titleKey is what the title line shows: the filter input (which changes
+// only as its gen counts) or the plain title, at a width and in a theme.
+type titleKey struct {
+	filter bool
+	gen    int // the input's changes; 0 for the plain title
+	width  int
+	theme  *common.Theme
+}
+
+// fittedTitle is the title line fitted to the width, drawn again only
+// when its key changed.
 func (m *Model) fittedTitle() string {
-	if m.filtering || m.filter.Value() != "" {
-		return common.FitLine(m.titleLine(), m.width, "")
+	k := titleKey{filter: m.showsFilter(), width: m.width, theme: m.c.Theme}
+	if k.filter {
+		k.gen = m.filter.gen
 	}
-	if t := &m.title; t.line == "" || t.width != m.width || t.theme != m.c.Theme {
-		*t = drawnTitle{width: m.width, theme: m.c.Theme, line: common.FitLine(m.titleLine(), m.width, "")}
+	if t := &m.title; t.line == "" || t.key != k {
+		*t = drawnTitle{key: k, line: common.FitLine(m.titleLine(), m.width, "")}
 	}
 	return m.title.line
 }
 
+// showsFilter reports whether the title line is the filter input: while
+// typing, and while a filter with text is applied.
+func (m *Model) showsFilter() bool { return m.filtering || m.filter.Value() != "" }
+
 func (m *Model) titleLine() string {
 	t := m.c.Theme
-	if m.filtering || m.filter.Value() != "" {
+	if m.showsFilter() {
 		return " " + m.filter.View()
 	}
 	title := t.Title.Render(" Conversations")
