@@ -153,12 +153,12 @@ func (c *Client) runSocket(ctx context.Context, r *runner) (authed bool, err err
 	// The socket's own context is not ctx: a stop closes it gracefully
 	// below instead of cutting it.
 	connCtx, cancelConn := context.WithCancel(context.Background())
-	frames := make(chan []byte, 256)
+	in := &inbox{frames: make(chan []byte, 256), live: make(chan struct{}), drained: make(chan struct{})}
 	failed := make(chan error, 2)
 	pong := make(chan struct{}, 1)
 	var wg sync.WaitGroup
 	wg.Add(2)
-	go c.readLoop(connCtx, conn, frames, pong, failed, &wg)
+	go c.readLoop(connCtx, conn, in, pong, failed, &wg)
 	go c.keepalive(connCtx, conn, pong, failed, &wg)
 
 	c.mu.Lock()
@@ -191,6 +191,7 @@ func (c *Client) runSocket(ctx context.Context, r *runner) (authed bool, err err
 	// so everything after this event is a live frame.
 	c.statusEvent(ctx.Done(), chat.ConnectionChanged{Status: chat.ConnConnected})
 	r.readyOnce.Do(func() { close(r.ready) })
+	close(in.live)
 
 	refresh := time.NewTimer(c.untilRefresh())
 	defer refresh.Stop()
@@ -198,14 +199,22 @@ func (c *Client) runSocket(ctx context.Context, r *runner) (authed bool, err err
 		select {
 		case <-ctx.Done():
 			return true, nil
-		case raw := <-frames:
+		case raw := <-in.frames:
+			if raw == nil { // the reader takes over from here
+				close(in.drained)
+				continue
+			}
 			c.handleFrame(stop, raw)
 		case err := <-failed:
 			// Frames read before the failure are good: hand them out.
 		drain:
 			for {
 				select {
-				case raw := <-frames:
+				case raw := <-in.frames:
+					if raw == nil {
+						close(in.drained)
+						continue
+					}
 					c.handleFrame(stop, raw)
 				default:
 					break drain
@@ -331,10 +340,22 @@ func (c *Client) authFrame() (frame, shown []byte, err error) {
 
 var pingFrame = []byte(`{"action":"ping","ack":"true"}`)
 
-// readLoop reads frames into frames and answers pongs to keepalive. When
-// frames is full it stops reading, which pushes back on the server.
-func (c *Client) readLoop(ctx context.Context, conn *websocket.Conn, frames chan<- []byte, pong chan<- struct{}, failed chan<- error, wg *sync.WaitGroup) {
+// inbox is how a socket's frames reach the client. Until the runner has
+// caught up, frames queue for it; once it is live the reading goroutine
+// hands each frame out itself, one hand-off fewer per frame. The reader
+// switches over with a nil frame on the queue and waits until the runner
+// has taken it, so frames keep their order.
+type inbox struct {
+	frames  chan []byte
+	live    chan struct{} // closed by the runner once caught up
+	drained chan struct{} // closed by the runner at the nil frame
+}
+
+// readLoop reads frames and answers pongs to keepalive. When frames wait
+// for a busy consumer it stops reading, which pushes back on the server.
+func (c *Client) readLoop(ctx context.Context, conn *websocket.Conn, in *inbox, pong chan<- struct{}, failed chan<- error, wg *sync.WaitGroup) {
 	defer wg.Done()
+	direct := false
 	for {
 		_, raw, err := conn.Read(ctx)
 		if err != nil {
@@ -348,11 +369,43 @@ func (c *Client) readLoop(ctx context.Context, conn *websocket.Conn, frames chan
 			}
 			continue
 		}
-		select {
-		case frames <- raw:
-		case <-ctx.Done():
+		if !direct {
+			select {
+			case <-in.live:
+				if !queue(ctx, in.frames, nil) || !wait(ctx, in.drained) {
+					return
+				}
+				direct = true
+			default:
+			}
+		}
+		if direct {
+			// A frame cut off by the socket closing is not recorded as
+			// delivered: catch-up fetches it again after a reconnect.
+			c.handleFrame(ctx.Done(), raw)
+			continue
+		}
+		if !queue(ctx, in.frames, raw) {
 			return
 		}
+	}
+}
+
+func queue(ctx context.Context, frames chan<- []byte, raw []byte) bool {
+	select {
+	case frames <- raw:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+func wait(ctx context.Context, ch <-chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	case <-ctx.Done():
+		return false
 	}
 }
 
