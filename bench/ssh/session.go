@@ -157,10 +157,16 @@ func (s *session) answerQueries() {
 }
 
 // scan records every token on the screen not seen before. Called with mu
-// held.
+// held. Only rows the terminal marked as changed since the last scan are
+// read: a token becomes visible only by cells changing.
 func (s *session) scan(now int64) {
 	w, h := s.emu.Width(), s.emu.Height()
+	touched := s.emu.Touched()
 	for y := range h {
+		if y >= len(touched) || touched[y] == nil {
+			continue
+		}
+		touched[y] = nil
 		row := s.rowBuf[:0]
 		for x := range w {
 			c := s.emu.CellAt(x, y)
