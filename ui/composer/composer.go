@@ -61,7 +61,7 @@ type candidate struct {
 type Model struct {
 	c    *common.Common
 	keys KeyMap
-	ta   textarea.Model
+	in   input // the textarea
 
 	target    Target
 	hasTarget bool
@@ -107,11 +107,11 @@ func New(c *common.Common) *Model {
 	ta.MaxHeight = maxLines
 	ta.SetHeight(1)
 	ta.KeyMap.InsertNewline = key.NewBinding(key.WithKeys("ctrl+j", "alt+enter"))
-	m := &Model{c: c, keys: DefaultKeyMap(), ta: ta, IdleTimeout: DefaultIdleTimeout,
+	m := &Model{c: c, keys: DefaultKeyMap(), in: input{ta: ta}, IdleTimeout: DefaultIdleTimeout,
 		drafts: map[string]string{}, picked: map[string]string{}}
 	m.clearText() // textarea.New reserved room for 10,000 lines (240 KB)
 	m.SetTheme()
-	m.ta.Focus()
+	m.in.Focus()
 	return m
 }
 
@@ -121,7 +121,7 @@ func New(c *common.Common) *Model {
 func (m *Model) setText(s string) {
 	m.clearText()
 	if s != "" {
-		m.ta.InsertString(s)
+		m.in.InsertString(s)
 	}
 }
 
@@ -131,11 +131,11 @@ func (m *Model) setText(s string) {
 // empty line that remains, so a newline goes in first: the old lines and
 // any reserve are let go.
 func (m *Model) clearText() {
-	m.ta.InsertString("\n")
-	m.ta.SelectAll()
-	m.ta.DeleteSelection()
-	m.ta.MoveToBegin()
-	m.ta.InsertString("") // recomputes the height, and the scroll with it
+	m.in.InsertString("\n")
+	m.in.SelectAll()
+	m.in.DeleteSelection()
+	m.in.MoveToBegin()
+	m.in.InsertString("") // recomputes the height, and the scroll with it
 }
 
 // SetTheme restyles the textarea for the current theme.
@@ -145,7 +145,7 @@ func (m *Model) SetTheme() {
 	st.Focused.CursorLine = st.Focused.Text
 	st.Focused.Placeholder = m.c.Theme.Dim
 	st.Blurred.Placeholder = m.c.Theme.Dim
-	m.ta.SetStyles(st)
+	m.in.SetStyles(st)
 	m.sizeBoxes()
 }
 
@@ -167,11 +167,11 @@ func (m *Model) sizeBoxes() {
 }
 
 // Focus and Blur give or take the keyboard.
-func (m *Model) Focus() tea.Cmd { return m.ta.Focus() }
-func (m *Model) Blur()          { m.ta.Blur() }
+func (m *Model) Focus() tea.Cmd { return m.in.Focus() }
+func (m *Model) Blur()          { m.in.Blur() }
 
 // Value is the text as typed.
-func (m *Model) Value() string { return m.ta.Value() }
+func (m *Model) Value() string { return m.in.Value() }
 
 // Editing is the message being edited, if any.
 func (m *Model) Editing() *chat.Message { return m.editing }
@@ -186,7 +186,7 @@ func (m *Model) SetTarget(t Target) tea.Cmd {
 	}
 	cmd := m.stopTyping()
 	if m.hasTarget {
-		m.drafts[draftKey(m.target)] = m.ta.Value()
+		m.drafts[draftKey(m.target)] = m.in.Value()
 	}
 	m.target, m.hasTarget = t, t.ConversationID != ""
 	m.editing, m.errText = nil, ""
@@ -229,7 +229,7 @@ func (m *Model) SetMentionableMembers(ms []chat.GroupMember) {
 // the directory may arrive while the command is being typed.
 func (m *Model) SetDirectory(us []chat.User) {
 	m.directory = us
-	if v := m.ta.Value(); m.popup != popupNone || (strings.HasPrefix(v, "/") && strings.Contains(v, " ")) {
+	if v := m.in.Value(); m.popup != popupNone || (strings.HasPrefix(v, "/") && strings.Contains(v, " ")) {
 		m.refreshPopup()
 	}
 }
@@ -261,18 +261,18 @@ func (m *Model) BeginEdit(msg chat.Message) {
 func (m *Model) updatePlaceholder() {
 	switch {
 	case !m.hasTarget:
-		m.ta.Placeholder = "Open a conversation to write"
+		m.in.SetPlaceholder("Open a conversation to write")
 	case m.target.ParentID != 0:
-		m.ta.Placeholder = "Reply in thread"
+		m.in.SetPlaceholder("Reply in thread")
 	default:
-		m.ta.Placeholder = "Message " + m.target.Title
+		m.in.SetPlaceholder("Message " + m.target.Title)
 	}
 }
 
 // SetSize sets the composer's width; its height follows the text.
 func (m *Model) SetSize(w, _ int) {
 	m.width = w
-	m.ta.SetWidth(max(1, w-4))
+	m.in.SetWidth(max(1, w-4))
 	m.sizeBoxes()
 }
 
@@ -287,9 +287,8 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	case tea.KeyPressMsg:
 		return m, m.handleKey(msg)
 	}
-	before := m.ta.Value()
-	var cmd tea.Cmd
-	m.ta, cmd = m.ta.Update(msg)
+	before := m.in.Value()
+	cmd := m.in.Update(msg)
 	return m, tea.Batch(cmd, m.afterChange(before))
 }
 
@@ -319,7 +318,7 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(k, m.keys.Send):
 		return m.submit()
-	case key.Matches(k, m.keys.EditLast) && m.ta.Value() == "" && m.editing == nil && m.hasTarget && m.target.ParentID == 0:
+	case key.Matches(k, m.keys.EditLast) && m.in.Value() == "" && m.editing == nil && m.hasTarget && m.target.ParentID == 0:
 		id := m.target.ConversationID
 		return func() tea.Msg { return EditLastMsg{ConversationID: id} }
 	case key.Matches(k, m.keys.Cancel):
@@ -332,16 +331,15 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil
 	}
-	before := m.ta.Value()
-	var cmd tea.Cmd
-	m.ta, cmd = m.ta.Update(k)
+	before := m.in.Value()
+	cmd := m.in.Update(k)
 	return tea.Batch(cmd, m.afterChange(before))
 }
 
 // afterChange refreshes the popup and the typing indicator after the
 // text changed.
 func (m *Model) afterChange(before string) tea.Cmd {
-	v := m.ta.Value()
+	v := m.in.Value()
 	if v == before {
 		return nil
 	}
@@ -381,7 +379,7 @@ func (m *Model) stopTyping() tea.Cmd {
 
 // submit sends the text, the edit or the command.
 func (m *Model) submit() tea.Cmd {
-	raw := m.ta.Value()
+	raw := m.in.Value()
 	text := strings.TrimSpace(raw)
 	if text == "" {
 		return nil
@@ -425,10 +423,10 @@ func (m *Model) reset() {
 // currentWord is the text from the last space (or line start) to the
 // cursor on the cursor's line.
 func (m *Model) currentWord() string {
-	lines := strings.Split(m.ta.Value(), "\n")
-	row := min(m.ta.Line(), len(lines)-1)
+	lines := strings.Split(m.in.Value(), "\n")
+	row := min(m.in.Line(), len(lines)-1)
 	line := []rune(lines[row])
-	col := min(m.ta.Column(), len(line))
+	col := min(m.in.Column(), len(line))
 	start := col
 	for start > 0 && line[start-1] != ' ' {
 		start--
@@ -438,7 +436,7 @@ func (m *Model) currentWord() string {
 
 func (m *Model) refreshPopup() {
 	m.closePopup()
-	v := m.ta.Value()
+	v := m.in.Value()
 	word := m.currentWord()
 	switch {
 	case strings.HasPrefix(v, "/") && !strings.ContainsAny(v, " \n") && !strings.HasPrefix(v, "//"):
@@ -561,9 +559,9 @@ func (m *Model) mentionCandidates(q string) []candidate {
 func (m *Model) accept() {
 	c := m.items[m.sel]
 	for range m.wordFrom {
-		m.ta, _ = m.ta.Update(tea.KeyPressMsg{Code: tea.KeyBackspace})
+		m.in.Update(tea.KeyPressMsg{Code: tea.KeyBackspace})
 	}
-	m.ta.InsertString(c.insert + " ")
+	m.in.InsertString(c.insert + " ")
 	if c.uid != "" {
 		m.picked[c.insert] = c.uid
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"charm.land/bubbles/v2/textarea"
 	tea "charm.land/bubbletea/v2"
 )
 
@@ -15,8 +16,15 @@ type taState struct {
 }
 
 func stateOf(m *Model) taState {
-	return taState{value: m.ta.Value(), view: m.ta.View(), line: m.ta.Line(), col: m.ta.Column(),
-		height: m.ta.Height(), scroll: m.ta.ScrollYOffset(), lineCount: m.ta.LineCount(), selection: m.ta.HasSelection()}
+	ta := &m.in.ta
+	return taState{value: ta.Value(), view: ta.View(), line: ta.Line(), col: ta.Column(),
+		height: ta.Height(), scroll: ta.ScrollYOffset(), lineCount: ta.LineCount(), selection: ta.HasSelection()}
+}
+
+// edit changes the textarea with methods input does not have.
+func edit(m *Model, f func(ta *textarea.Model)) {
+	f(&m.in.ta)
+	m.in.ok = false
 }
 
 // setText and clearText leave the textarea exactly as SetValue and Reset
@@ -25,13 +33,16 @@ func stateOf(m *Model) taState {
 func TestSetTextIsSetValue(t *testing.T) {
 	long := strings.Repeat("line of text\n", 9) + "last line"
 	befores := map[string]func(m *Model){
-		"empty":      func(*Model) {},
-		"one line":   func(m *Model) { typeText(m, "hello there") },
-		"long":       func(m *Model) { m.ta.InsertString(long) },
-		"cursor mid": func(m *Model) { m.ta.InsertString(long); m.ta.CursorUp(); m.ta.CursorUp(); m.ta.SetCursorColumn(3) },
-		"at top":     func(m *Model) { m.ta.InsertString(long); m.ta.MoveToBegin() },
+		"empty":    func(*Model) {},
+		"one line": func(m *Model) { typeText(m, "hello there") },
+		"long":     func(m *Model) { m.in.InsertString(long) },
+		"cursor mid": func(m *Model) {
+			m.in.InsertString(long)
+			edit(m, func(ta *textarea.Model) { ta.CursorUp(); ta.CursorUp(); ta.SetCursorColumn(3) })
+		},
+		"at top": func(m *Model) { m.in.InsertString(long); m.in.MoveToBegin() },
 		"selection": func(m *Model) {
-			m.ta.InsertString(long)
+			m.in.InsertString(long)
 			m.Update(tea.KeyPressMsg{Code: tea.KeyLeft, Mod: tea.ModShift})
 			m.Update(tea.KeyPressMsg{Code: tea.KeyUp, Mod: tea.ModShift})
 		},
@@ -46,12 +57,12 @@ func TestSetTextIsSetValue(t *testing.T) {
 			if stateOf(want) != stateOf(got) {
 				t.Fatalf("%s: the two composers differ before the change", name)
 			}
-			want.ta.SetValue(s)
+			edit(want, func(ta *textarea.Model) { ta.SetValue(s) })
 			got.setText(s)
 			if w, g := stateOf(want), stateOf(got); w != g {
 				t.Errorf("%s, then %q:\nSetValue %+v\nsetText  %+v", name, s, w, g)
 			}
-			want.ta.Reset()
+			edit(want, (*textarea.Model).Reset)
 			got.clearText()
 			if w, g := stateOf(want), stateOf(got); w != g {
 				t.Errorf("%s, then %q, then cleared:\nReset     %+v\nclearText %+v", name, s, w, g)

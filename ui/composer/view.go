@@ -3,23 +3,25 @@ package composer
 import (
 	"strings"
 
-	"charm.land/bubbles/v2/textarea"
-
+	"cometterm/chat"
 	"cometterm/ui/common"
 )
 
 // Height is how many lines View draws: the popup, a status line when
 // editing or in error, and the bordered input.
 func (m *Model) Height() int {
-	h := m.ta.Height() + 2
+	h := m.in.Height() + 2
 	if m.popup != popupNone {
 		h += len(m.items)
 	}
-	if m.statusLine() != "" {
+	if m.hasStatus() {
 		h++
 	}
 	return h
 }
+
+// hasStatus reports whether statusLine draws a line, without drawing it.
+func (m *Model) hasStatus() bool { return m.errText != "" || m.editing != nil }
 
 func (m *Model) statusLine() string {
 	t := m.c.Theme
@@ -42,25 +44,30 @@ type viewMemo struct {
 	ok   bool
 }
 
+// viewKey is what the view is drawn from: the textarea's state, the
+// status line's inputs (rather than the line, which it would take a
+// render to get), the size, the frames and the popup.
 type viewKey struct {
-	value, placeholder, status string
-	line, col, scroll          int
-	focused, selecting         bool
-	selFrom, selTo             textarea.Position
-	width, height              int
-	framesGen                  int
-	items                      *candidate // the popup's slice, by identity
-	nItems, sel                int
+	in          inputState
+	placeholder string
+	errText     string
+	editing     bool
+	editID      chat.ID
+	theme       *common.Theme
+	width       int
+	framesGen   int
+	items       *candidate // the popup's slice, by identity
+	nItems, sel int
 }
 
 func (m *Model) viewKey() viewKey {
 	k := viewKey{
-		value: m.ta.Value(), placeholder: m.ta.Placeholder, status: m.statusLine(),
-		line: m.ta.Line(), col: m.ta.Column(), scroll: m.ta.ScrollYOffset(),
-		focused: m.ta.Focused(), width: m.width, height: m.ta.Height(),
-		framesGen: m.framesGen, nItems: len(m.items), sel: m.sel,
+		in: *m.in.state(), placeholder: m.in.Placeholder(), errText: m.errText, theme: m.c.Theme,
+		width: m.width, framesGen: m.framesGen, nItems: len(m.items), sel: m.sel,
 	}
-	k.selFrom, k.selTo, k.selecting = m.ta.Selection()
+	if m.editing != nil {
+		k.editing, k.editID = true, m.editing.ID
+	}
 	if len(m.items) > 0 {
 		k.items = &m.items[0]
 	}
@@ -99,12 +106,12 @@ func (m *Model) draw() string {
 		lines = append(lines, common.FitLine(s, m.width, "…"))
 	}
 	f := m.frames[0]
-	if m.ta.Focused() {
+	if m.in.Focused() {
 		f = m.frames[1]
 	}
 	lines = append(lines, f.top)
 	inner := max(0, m.width-4)
-	for line := range strings.SplitSeq(m.ta.View(), "\n") {
+	for line := range strings.SplitSeq(m.in.View(), "\n") {
 		lines = append(lines, f.left+common.FitLine(line, inner, "…")+f.right)
 	}
 	lines = append(lines, f.bottom)
