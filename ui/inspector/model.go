@@ -65,16 +65,20 @@ func (m *Model) ordered() []row {
 }
 
 // Add records an event (any chat.Event). It never blocks or drops the
-// newest: past its capacity the oldest row is overwritten.
+// newest: past its capacity the oldest row is overwritten. A server calls
+// it for every event of every session, the pane shown or not, so it keeps
+// only what the filters need and what the row's text is made from, the
+// first time the row is drawn.
 //
 // The event's Raw frame is kept by reference, never copied: it is
 // read-only, and the chat client may hand the same exact-size slice to
 // every session that received the frame, so keeping it costs a session
 // nothing where a copy would cost each session its own.
 func (m *Model) Add(ev chat.Event) {
-	r := describe(ev, m.c.Me.UID)
-	if len(r.raw) > 0 {
-		r.ev = nil // the frame says it all; the decoded event would double the memory
+	ev = deref(ev)
+	r := newRow(ev, m.c.Me.UID)
+	if len(r.raw) == 0 {
+		r.src = source{v: ev} // no frame: the text is made from the event, which pretty shows
 	}
 	m.seq++
 	r.seq = m.seq

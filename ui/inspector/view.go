@@ -38,7 +38,7 @@ func (m *Model) View() string {
 	body := m.height - 1
 	var detail []string
 	if m.expanded && sel >= 0 {
-		detail = rows[sel].pretty()
+		detail = rows[sel].pretty(m.c.Me.UID)
 		detail = detail[:min(len(detail), max(0, body-1))]
 	}
 	n := body - len(detail)
@@ -92,7 +92,8 @@ func (m *Model) line(r *row, selected bool) string {
 	if len(label) < 10 {
 		label += strings.Repeat(" ", 10-len(label))
 	}
-	who := ansi.Strip(r.who)
+	who, summary := r.describe(m.c.Me.UID)
+	who = ansi.Strip(who)
 	if w := ansi.StringWidth(who); w < 28 {
 		who += strings.Repeat(" ", 28-w)
 	}
@@ -101,7 +102,7 @@ func (m *Model) line(r *row, selected bool) string {
 		bar = t.ItemSelected.Render("▌")
 	}
 	return bar + t.Time.Render(r.at.In(m.c.Loc).Format("15:04:05.000")) + " " + t.Bold.Render(dir) + " " +
-		t.Title.Render(label) + " " + who + " " + ansi.Strip(r.summary)
+		t.Title.Render(label) + " " + who + " " + ansi.Strip(summary)
 }
 
 func spread(left, right string, width int) string {
