@@ -25,6 +25,7 @@ type EventMeta struct {
 	Dir Direction
 	// Raw is the frame as it crossed the wire (nil for Local events and for
 	// messages fetched by catch-up, which carry the REST JSON instead).
+	// Read-only: clients sharing decoded frames share these bytes.
 	Raw []byte
 	// FrameType is the frame's type ("message", "typing_indicator", …).
 	FrameType string
