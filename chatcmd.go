@@ -119,7 +119,10 @@ func runChat(ctx context.Context, cfg config.Config, log *slog.Logger, getenv fu
 
 	m := ui.New(c, uiOptions(cfg, getenv, log, label))
 	p := tea.NewProgram(m, tea.WithContext(ctx))
+	stopPump := make(chan struct{})
+	m.PumpEvents(p.Send, stopPump)
 	_, err = p.Run()
+	close(stopPump)
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return nil // interrupted by a signal
 	}

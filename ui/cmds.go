@@ -108,35 +108,75 @@ type (
 // maxEventBatch bounds how many waiting events one Update takes.
 const maxEventBatch = 64
 
-// waitEvent is the transport pump: it waits for an event on the client's
-// channel and takes those already waiting behind it, so that a burst is
-// one Update (and one frame) rather than one per event; Update re-arms it
-// after each.
+// waitEvent is the transport pump when the program's owner runs none
+// (PumpEvents): a command that waits for an event on the client's channel
+// and takes those already waiting behind it, so that a burst is one Update
+// (and one frame) rather than one per event; Update re-arms it after each.
 func (m *Model) waitEvent() tea.Cmd {
-	ch := m.be.Events()
-	return func() tea.Msg {
-		ev, ok := <-ch
-		if !ok {
-			return eventsClosedMsg{}
-		}
-		evs := []chat.Event{ev}
-		for len(evs) < maxEventBatch {
-			select {
-			case ev, ok := <-ch:
-				if !ok {
-					return eventBatchMsg{evs: evs} // the next wait reports the close
-				}
-				evs = append(evs, ev)
-				continue
-			default:
-			}
-			break
-		}
-		if len(evs) == 1 {
-			return eventMsg{ev: evs[0]}
-		}
-		return eventBatchMsg{evs: evs}
+	if m.st.pumped {
+		return nil
 	}
+	ch := m.be.Events()
+	return func() tea.Msg { return nextEvents(ch, nil) }
+}
+
+// PumpEvents hands the client's events to the program through send, from
+// a goroutine of its own, until the events end or done closes. The
+// default pump costs a command, and a goroutine to run it, per burst of
+// events; a server running hundreds of sessions spends less with one
+// long-lived goroutine each. Call it before the program runs.
+func (m Model) PumpEvents(send func(tea.Msg), done <-chan struct{}) {
+	m.st.pumped = true
+	ch := m.be.Events()
+	go func() {
+		for {
+			msg := nextEvents(ch, done)
+			if msg == nil {
+				return
+			}
+			send(msg)
+			if _, closed := msg.(eventsClosedMsg); closed {
+				return
+			}
+		}
+	}()
+}
+
+// nextEvents waits for the next event on ch and takes those already
+// waiting behind it; nil when done closes first.
+func nextEvents(ch <-chan chat.Event, done <-chan struct{}) tea.Msg {
+	select {
+	case <-done: // before any event waiting, so that done stops it surely
+		return nil
+	default:
+	}
+	var ev chat.Event
+	var ok bool
+	select {
+	case ev, ok = <-ch:
+	case <-done:
+		return nil
+	}
+	if !ok {
+		return eventsClosedMsg{}
+	}
+	evs := []chat.Event{ev}
+	for len(evs) < maxEventBatch {
+		select {
+		case ev, ok := <-ch:
+			if !ok {
+				return eventBatchMsg{evs: evs} // the next wait reports the close
+			}
+			evs = append(evs, ev)
+			continue
+		default:
+		}
+		break
+	}
+	if len(evs) == 1 {
+		return eventMsg{ev: evs[0]}
+	}
+	return eventBatchMsg{evs: evs}
 }
 
 func (m *Model) connect() tea.Cmd {

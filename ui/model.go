@@ -64,6 +64,7 @@ type Model struct {
 
 // state is the root's own bookkeeping, shared by every copy of Model.
 type state struct {
+	pumped                  bool       // events come from PumpEvents, not waitEvent
 	fit                     lineFitter // frame lines fitted in the last frames
 	footerMemo              footerMemo
 	focus                   focus

@@ -2,6 +2,9 @@ package ui
 
 import (
 	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
 
 	"cometterm/chat"
 	"cometterm/ui/convlist"
@@ -50,5 +53,56 @@ func TestPumpTakesABurstAsOneUpdate(t *testing.T) {
 	close(ch)
 	if _, ok := m.waitEvent()().(eventsClosedMsg); !ok {
 		t.Fatal("a closed channel is not reported")
+	}
+}
+
+// PumpEvents sends what waitEvent would return, from its own goroutine,
+// and the model stops re-arming waitEvent.
+func TestPumpEventsSendsBurstsAndTheClose(t *testing.T) {
+	m := rootModel(t, 120, 36)
+	ch := make(chan chat.Event, 2*maxEventBatch)
+	m.be = queuedEvents{Backend: m.be, ch: ch}
+	for i := range maxEventBatch + 3 {
+		ch <- chat.MessageReceived{Message: text(chat.ID(10+i), "group_avengers", "superhero2", "burst")}
+	}
+	sent := make(chan tea.Msg)
+	m.PumpEvents(func(msg tea.Msg) { sent <- msg }, nil)
+	if m.waitEvent() != nil {
+		t.Fatal("waitEvent still armed beside PumpEvents")
+	}
+	var got []chat.Event
+	for len(got) < maxEventBatch+3 {
+		switch msg := (<-sent).(type) {
+		case eventBatchMsg:
+			got = append(got, msg.evs...)
+		case eventMsg:
+			got = append(got, msg.ev)
+		default:
+			t.Fatalf("sent %T", msg)
+		}
+	}
+	for i, ev := range got {
+		if id := ev.(chat.MessageReceived).Message.ID; id != chat.ID(10+i) {
+			t.Fatalf("event %d is message %d", i, id)
+		}
+	}
+	close(ch)
+	if _, ok := (<-sent).(eventsClosedMsg); !ok {
+		t.Fatal("the close is not sent")
+	}
+}
+
+// A closed done stops the pump while events are still open.
+func TestPumpEventsStopsWhenDone(t *testing.T) {
+	m := rootModel(t, 120, 36)
+	ch := make(chan chat.Event)
+	m.be = queuedEvents{Backend: m.be, ch: ch}
+	done := make(chan struct{})
+	close(done)
+	m.PumpEvents(func(tea.Msg) { t.Error("sent after done") }, done)
+	select {
+	case ch <- chat.TypingEnded{}:
+		t.Error("the pump took an event after done")
+	case <-time.After(200 * time.Millisecond):
 	}
 }

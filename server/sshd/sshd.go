@@ -241,6 +241,12 @@ func (s *Server) limitSessions(next ssh.Handler) ssh.Handler {
 	}
 }
 
+// eventPumper is a session model whose events are best handed to its
+// program by a goroutine beside it (the TUI: see ui.Model.PumpEvents).
+type eventPumper interface {
+	PumpEvents(send func(tea.Msg), done <-chan struct{})
+}
+
 // queuedOutputFPS is how often a line-rendered session's program sends
 // what Bubble Tea queued for the terminal.
 const queuedOutputFPS = 10
@@ -252,6 +258,11 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	if m == nil {
 		return nil
 	}
+	inner := m
+	if fc, ok := m.(frameCap); ok {
+		inner = fc.m
+	}
+	pump, _ := inner.(eventPumper)
 	out := newOutputWriter(sess, s.opts.OutputBacklog)
 	sess.Context().SetValue(keyOutput, out)
 	opts = append(append(opts, bm.MakeOptions(sess)...), tea.WithOutput(out))
@@ -265,10 +276,17 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 			// Bubble Tea's clock then only sends its queued sequences
 			// (terminal queries, clipboard): ten times a second is soon
 			// enough, and hundreds of idle sessions wake less.
-			return tea.NewProgram(m, append(opts, tea.WithoutRenderer(), tea.WithFPS(queuedOutputFPS))...)
+			p := tea.NewProgram(m, append(opts, tea.WithoutRenderer(), tea.WithFPS(queuedOutputFPS))...)
+			if pump != nil {
+				pump.PumpEvents(p.Send, sess.Context().Done())
+			}
+			return p
 		}
 	}
 	p := tea.NewProgram(m, opts...)
+	if pump != nil {
+		pump.PumpEvents(p.Send, sess.Context().Done())
+	}
 	// Send waits for the program's loop, and the writer must not.
 	out.setResync(func() { go p.Send(tea.ClearScreen()) })
 	return p
