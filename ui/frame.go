@@ -21,14 +21,19 @@ import (
 // Parts that memoize their view hand back the very same string while
 // unchanged, so a whole part is looked up first (comparing a string with
 // itself costs nothing); only the lines of a part that changed are looked
-// at one by one: plain styled text no wider than the block is padded at
-// once (common.SimpleWidth), and only other lines are looked up in the
-// map.
+// at one by one. Most of those are lines the part had before (a new
+// message scrolls the pane by a line or two and redraws one row of the
+// list), so each line is first looked for among the lines last fitted in
+// the same place of the frame (its slot); other lines are measured: plain
+// styled text no wider than the block is padded at once
+// (common.SimpleWidth), and only other lines are looked up in the map.
 type lineFitter struct {
 	fitted map[fitKey]string
 	// parts fitted in this frame and in the one before; render turns the
 	// page at the start of each frame.
 	cur, prev []fittedPart
+	// the part last fitted in each slot of a frame
+	slots [nSlots]fittedPart
 
 	// The last frame with what it was drawn from, and the last frame
 	// passed through plainFrame with the result.
@@ -77,16 +82,16 @@ func (f *lineFitter) frame(p *frameParts) string {
 		return f.lastFrame
 	}
 	g := p.geo
-	main, differs := f.blockDiffers(g.mainW, g.bodyH, p.main[:p.nMain]...)
+	main, differs := f.blockDiffers(slotMain, g.mainW, g.bodyH, p.main[:p.nMain]...)
 	var list, side []string
 	if g.listW > 0 {
 		var d bool
-		list, d = f.blockDiffers(g.listW, g.bodyH, p.list)
+		list, d = f.blockDiffers(slotList, g.listW, g.bodyH, p.list)
 		differs = differs || d
 	}
 	if g.sideW > 0 {
 		var d bool
-		side, d = f.blockDiffers(g.sideW, g.bodyH, p.side)
+		side, d = f.blockDiffers(slotSide, g.sideW, g.bodyH, p.side)
 		differs = differs || d
 	}
 	differs = differs || mayDiffer(p.status)
@@ -109,14 +114,14 @@ func (f *lineFitter) frame(p *frameParts) string {
 	if g.eventsH > 0 {
 		b.WriteByte('\n')
 		b.WriteString(r.bar)
-		events, d := f.blockDiffers(p.width, g.eventsH-1, p.events)
+		events, d := f.blockDiffers(slotEvents, p.width, g.eventsH-1, p.events)
 		differs = differs || d
 		for _, line := range events {
 			b.WriteByte('\n')
 			b.WriteString(line)
 		}
 	}
-	footer, d := f.blockDiffers(p.width, g.footerH, p.footer)
+	footer, d := f.blockDiffers(slotFooter, p.width, g.footerH, p.footer)
 	for _, line := range footer {
 		b.WriteByte('\n')
 		b.WriteString(line)
@@ -145,8 +150,42 @@ type fitKey struct {
 type fittedPart struct {
 	src     string // the part as drawn
 	w       int
-	lines   []string
+	lines   []fittedLine
 	differs bool // mayDiffer(src)
+}
+
+// fittedLine is a line of a part as drawn (src) and fitted (out), and
+// whether mayDiffer holds for it.
+type fittedLine struct {
+	out, src string
+	differs  bool
+}
+
+// Slots are the places of a frame's parts: the main column's parts top
+// to bottom, then the others.
+const (
+	slotMain   = 0 // to slotMain+3
+	slotList   = 4
+	slotSide   = 5
+	slotEvents = 6
+	slotFooter = 7
+	nSlots     = 8
+	noSlot     = -1
+)
+
+// lookAhead is how far past the expected place a line is looked for
+// among its slot's last lines: a message of a few lines, or rows that
+// moved by a few places.
+const lookAhead = 16
+
+// match is the index, from j on, of a line of fp equal to s, or -1.
+func (fp *fittedPart) match(s string, j int) int {
+	for k := j; k < min(len(fp.lines), j+lookAhead); k++ {
+		if fp.lines[k].src == s {
+			return k
+		}
+	}
+	return -1
 }
 
 // fitterCap bounds what a fitter remembers: a few screens' worth.
@@ -180,8 +219,22 @@ func (f *lineFitter) fit(line string, w int) string {
 	return out
 }
 
-// part is one part of a frame fitted to width w.
-func (f *lineFitter) part(p string, w int) *fittedPart {
+// part is one part of a frame fitted to width w, to go in slot (or
+// noSlot).
+func (f *lineFitter) part(p string, w, slot int) *fittedPart {
+	fp := f.lookup(p, w)
+	if fp == nil {
+		fp = f.fitPart(p, w, slot)
+	}
+	if slot != noSlot {
+		f.slots[slot] = *fp
+	}
+	return fp
+}
+
+// lookup is part p at width w if it was fitted in this frame or the one
+// before, else nil.
+func (f *lineFitter) lookup(p string, w int) *fittedPart {
 	for i := range f.cur {
 		if fp := &f.cur[i]; fp.w == w && fp.src == p {
 			return fp
@@ -193,37 +246,66 @@ func (f *lineFitter) part(p string, w int) *fittedPart {
 			return &f.cur[len(f.cur)-1]
 		}
 	}
+	return nil
+}
+
+// fitPart fits the lines of p, taking those that the part last fitted in
+// its slot has too from it.
+func (f *lineFitter) fitPart(p string, w, slot int) *fittedPart {
+	var base *fittedPart
+	if slot != noSlot && f.slots[slot].w == w {
+		base = &f.slots[slot]
+	}
 	if len(f.cur) >= maxParts { // a caller that never turns the page
 		f.nextFrame()
 	}
-	lines := make([]string, 0, strings.Count(p, "\n")+1)
+	fp := fittedPart{src: p, w: w, lines: make([]fittedLine, 0, strings.Count(p, "\n")+1)}
+	j := 0 // where the next line is expected among base's
 	for line := range strings.SplitSeq(p, "\n") {
-		lines = append(lines, f.fit(line, w))
+		k := -1
+		if base != nil {
+			k = base.match(line, j)
+		}
+		if k >= 0 {
+			fp.lines = append(fp.lines, base.lines[k])
+			j = k + 1
+		} else {
+			// Fitting only pads or cuts, so a fitted line needs
+			// plainLine only if its source has such a code point.
+			fp.lines = append(fp.lines, fittedLine{out: f.fit(line, w), src: line, differs: mayDiffer(line)})
+			j++ // a line changed in place, most likely
+		}
+		// No code point that mayDiffer looks for spans a newline.
+		fp.differs = fp.differs || fp.lines[len(fp.lines)-1].differs
 	}
-	// Fitting only pads or cuts, so a fitted line needs plainLine only
-	// if its part has such a code point.
-	f.cur = append(f.cur, fittedPart{src: p, w: w, lines: lines, differs: mayDiffer(p)})
+	f.cur = append(f.cur, fp)
 	return &f.cur[len(f.cur)-1]
 }
 
 // block cuts or pads the lines of parts (joined top to bottom) to exactly
 // w×h cells. The lines are shared with the fitter: callers only read them.
 func (f *lineFitter) block(w, h int, parts ...string) []string {
-	out, _ := f.blockDiffers(w, h, parts...)
+	out, _ := f.blockDiffers(noSlot, w, h, parts...)
 	return out
 }
 
-// blockDiffers is block, and whether mayDiffer holds for any of its
-// lines.
-func (f *lineFitter) blockDiffers(w, h int, parts ...string) (out []string, differs bool) {
+// blockDiffers is block for the parts that go in slot and the slots after
+// it (or in none), and whether mayDiffer holds for any of their lines.
+func (f *lineFitter) blockDiffers(slot, w, h int, parts ...string) (out []string, differs bool) {
 	out = make([]string, 0, h)
-	for _, p := range parts {
+	for i, p := range parts {
 		if len(out) == h {
 			break
 		}
-		fp := f.part(p, w)
+		s := noSlot
+		if slot != noSlot {
+			s = slot + i
+		}
+		fp := f.part(p, w, s)
 		differs = differs || fp.differs
-		out = append(out, fp.lines[:min(len(fp.lines), h-len(out))]...)
+		for _, l := range fp.lines[:min(len(fp.lines), h-len(out))] {
+			out = append(out, l.out)
+		}
 	}
 	if len(out) < h {
 		pad := common.Pad(w)

@@ -60,23 +60,54 @@ func naiveBlock(w, h int, parts ...string) []string {
 	return out
 }
 
+// naiveDiffers is whether mayDiffer holds for a part that block looks
+// at: those that start before the block is full.
+func naiveDiffers(h int, parts ...string) bool {
+	n := 0
+	for _, p := range parts {
+		if n >= h {
+			break
+		}
+		if mayDiffer(p) {
+			return true
+		}
+		n += strings.Count(p, "\n") + 1
+	}
+	return false
+}
+
 // FuzzLineFitter fits the same and changed parts frame after frame and
-// compares every block with one fitted afresh.
+// compares every block with one fitted afresh. The parts of a slot change
+// as a scrolled pane or a reordered list does: lines come and go at
+// either end, move, or change in place.
 func FuzzLineFitter(f *testing.F) {
 	f.Add("header\n\x1b[1mbold\x1b[m line", "a line that is far too long for the block", 10, 3)
 	f.Add("│ ▌ ─ ✓", "日本語 🕷️ 👨‍👩‍👧‍👦", 6, 4)
 	f.Add("", "\x1b]8;;https://x\x1b\\link\x1b]8;;\x1b\\", 0, 2)
+	f.Add("one\ntwo\nthree", "क्ष\n❤️\nplain", 5, 8)
 	f.Fuzz(func(t *testing.T, a, b string, w, h int) {
 		if w < 0 || w > 200 || h < 0 || h > 50 {
 			return
 		}
 		var fit lineFitter
-		for frame, parts := range [][]string{{a, b}, {a, b}, {b, a}, {a, a + "x"}, {a}, {a, b}, {a, b}} {
+		ab, ba := a+"\n"+b, b+"\n"+a
+		frames := [][]string{{a, b}, {a, b}, {b, a}, {a, a + "x"}, {a}, {a, b}, {a, b},
+			{ab, b}, {b + "\n" + ab, a}, {ab + "\n" + ba, ba}, {"x\n" + ab, ab + "\ny"}, {ba, ab}, {a + "x\n" + b, a}, {ab, ab}}
+		for frame, parts := range frames {
 			fit.nextFrame()
 			if frame == 5 {
 				w++ // the same parts at another width
 			}
-			got := fit.block(w, h, parts...)
+			var got []string
+			if frame%4 == 3 {
+				got = fit.block(w, h, parts...)
+			} else {
+				var differs bool
+				got, differs = fit.blockDiffers(slotMain, w, h, parts...)
+				if want := naiveDiffers(h, parts...); differs != want {
+					t.Fatalf("frame %d: blockDiffers(%d, %d, %q) differs %v, want %v", frame, w, h, parts, differs, want)
+				}
+			}
 			if want := naiveBlock(w, h, parts...); strings.Join(got, "\n") != strings.Join(want, "\n") {
 				t.Fatalf("frame %d: block(%d, %d, %q) = %q, want %q", frame, w, h, parts, got, want)
 			}
