@@ -356,8 +356,9 @@ type inbox struct {
 func (c *Client) readLoop(ctx context.Context, conn *websocket.Conn, in *inbox, pong chan<- struct{}, failed chan<- error, wg *sync.WaitGroup) {
 	defer wg.Done()
 	direct := false
+	var buf bytes.Buffer // frames are read into it: a frame costs no allocation unless kept
 	for {
-		_, raw, err := conn.Read(ctx)
+		raw, err := readFrame(ctx, conn, &buf)
 		if err != nil {
 			report(failed, fmt.Errorf("read: %w", err))
 			return
@@ -385,10 +386,31 @@ func (c *Client) readLoop(ctx context.Context, conn *websocket.Conn, in *inbox, 
 			c.handleFrame(ctx.Done(), raw)
 			continue
 		}
-		if !queue(ctx, in.frames, raw) {
+		if !queue(ctx, in.frames, bytes.Clone(raw)) {
 			return
 		}
 	}
+}
+
+// maxKeptReadBuffer is the largest read buffer kept between frames: one
+// huge frame does not hold its room for the socket's lifetime.
+const maxKeptReadBuffer = 64 << 10
+
+// readFrame reads the next message into buf and returns its bytes, valid
+// until the next read.
+func readFrame(ctx context.Context, conn *websocket.Conn, buf *bytes.Buffer) ([]byte, error) {
+	if buf.Cap() > maxKeptReadBuffer {
+		*buf = bytes.Buffer{}
+	}
+	buf.Reset()
+	_, r, err := conn.Reader(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := buf.ReadFrom(r); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 func queue(ctx context.Context, frames chan<- []byte, raw []byte) bool {
@@ -463,7 +485,8 @@ func report(failed chan<- error, err error) {
 }
 
 // handleFrame turns one inbound frame into its event, drops our own
-// echoes and repeats, and records delivered messages.
+// echoes and repeats, and records delivered messages. raw is borrowed:
+// the event keeps a copy.
 func (c *Client) handleFrame(stop <-chan struct{}, raw []byte) {
 	ev, f := c.cfg.SharedFrames.decode(raw, c.cfg.Now())
 	if f.DeviceID != "" && f.DeviceID == c.session && f.Type != wire.TypeAuth {

@@ -232,3 +232,20 @@ func TestCatchUpEventsKeepTheirKinds(t *testing.T) {
 		t.Fatalf("%+v %v", ev, err)
 	}
 }
+
+// The frame given to decode is borrowed (the socket reuses its buffer):
+// the event keeps its own bytes, with or without a shared cache.
+func TestDecodeKeepsNoBorrowedBytes(t *testing.T) {
+	frame := msgFrame(`{"id":"7","sender":"bob","receiver":"alice","receiverType":"user","category":"message","type":"text","data":{"text":"hi","entities":{}},"sentAt":5}`)
+	for _, shared := range []*SharedFrames{nil, NewSharedFrames()} {
+		buf := []byte(frame)
+		ev, _ := shared.decode(buf, time.Unix(1, 0))
+		for i := range buf {
+			buf[i] = 'x'
+		}
+		e := ev.(chat.MessageReceived)
+		if string(e.Raw) != frame || e.Message.Data.Text != "hi" || e.Message.Sender != "bob" {
+			t.Fatalf("shared=%v: event changed with the buffer: %q %+v", shared != nil, e.Raw, e.Message)
+		}
+	}
+}

@@ -42,9 +42,10 @@ func NewSharedFrames() *SharedFrames {
 }
 
 // decode is decodeFrame through the cache; a nil cache decodes directly.
+// raw is borrowed: what the event keeps is a copy.
 func (s *SharedFrames) decode(raw []byte, at time.Time) (chat.Event, wire.Frame) {
 	if s == nil {
-		return decodeFrame(raw, at)
+		return decodeFrame(bytes.Clone(raw), at)
 	}
 	s.mu.Lock()
 	d, ok := s.entries[string(raw)]
