@@ -226,17 +226,33 @@ func (h helpKeys) FullHelp() [][]key.Binding {
 	return append(h.part, h.global)
 }
 
+// globalKeys are the global keys the footer lists with a keymap, listed
+// once: the footer asks for them on every frame. They are clipped, so an
+// append to them copies.
+type globalKeys struct {
+	all, quit []key.Binding
+}
+
+func newGlobalKeys(k *KeyMap) globalKeys {
+	return globalKeys{all: []key.Binding{k.NextFocus, k.NewChat, k.Members, k.Inspector, k.Help, k.Quit},
+		quit: []key.Binding{k.Quit}}
+}
+
 func (m Model) helpKeys() helpKeys {
-	k := m.activeKeys()
-	global := []key.Binding{k.NextFocus, k.NewChat, k.Members, k.Inspector, k.Help, k.Quit}
+	g := &m.globals[0]
+	if m.typing() {
+		g = &m.globals[1]
+	}
+	global := g.all
 	if m.composer.PopupOpen() && m.st.focus == focusComposer {
 		global = global[1:] // tab completes
 	}
 	switch {
 	case m.st.showHelp:
-		return helpKeys{short: []key.Binding{k.HelpScroll, k.CloseHelp}, global: []key.Binding{k.Quit}}
+		k := m.activeKeys()
+		return helpKeys{short: []key.Binding{k.HelpScroll, k.CloseHelp}, global: g.quit}
 	case m.st.dirOpen:
-		return helpKeys{short: m.dir.ShortHelp(), part: m.dir.FullHelp(), global: []key.Binding{k.Quit}}
+		return helpKeys{short: m.dir.ShortHelp(), part: m.dir.FullHelp(), global: g.quit}
 	case m.st.focus == focusList:
 		return helpKeys{short: m.list.ShortHelp(), part: m.list.FullHelp(), global: global}
 	case m.st.focus == focusPane && m.st.threadOpen:
@@ -256,9 +272,14 @@ func (m Model) helpKeys() helpKeys {
 // activeKeys is the global keymap for the current focus: letters are
 // text while the composer (or a text input) has the keyboard.
 func (m Model) activeKeys() KeyMap {
-	if m.st.focus == focusComposer || m.st.dirOpen || m.list.Filtering() ||
-		(m.st.focus == focusSide && !m.st.infoOpen && m.members.Capturing()) {
+	if m.typing() {
 		return m.composeKeys
 	}
 	return m.keys
+}
+
+// typing reports whether the composer or a text input has the keyboard.
+func (m Model) typing() bool {
+	return m.st.focus == focusComposer || m.st.dirOpen || m.list.Filtering() ||
+		(m.st.focus == focusSide && !m.st.infoOpen && m.members.Capturing())
 }

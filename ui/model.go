@@ -46,7 +46,9 @@ type Model struct {
 	log  *slog.Logger
 
 	keys, composeKeys KeyMap
-	help              *help.Model // a pointer: Update runs on copies
+	// globals are the footer's global keys of keys and composeKeys.
+	globals [2]globalKeys
+	help    *help.Model // a pointer: Update runs on copies
 
 	status   *statusbar.Model
 	list     *convlist.Model
@@ -124,6 +126,7 @@ func New(be Backend, opts Options) Model {
 			lastMine: map[string]chat.Message{}, lastAny: map[string]chat.Message{}},
 	}
 	m.composeKeys = m.keys.composing()
+	m.globals = [2]globalKeys{newGlobalKeys(&m.keys), newGlobalKeys(&m.composeKeys)}
 	if opts.InspectorCapacity > 0 {
 		m.events.SetCapacity(opts.InspectorCapacity)
 	}

@@ -4,6 +4,7 @@
 package composer
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -92,6 +93,7 @@ type Model struct {
 	framesGen int      // bumped whenever frames are rebuilt
 
 	memo viewMemo
+	help helpSets
 }
 
 var _ common.Component = (*Model)(nil)
@@ -109,6 +111,7 @@ func New(c *common.Common) *Model {
 	ta.KeyMap.InsertNewline = key.NewBinding(key.WithKeys("ctrl+j", "alt+enter"))
 	m := &Model{c: c, keys: DefaultKeyMap(), in: input{ta: ta}, IdleTimeout: DefaultIdleTimeout,
 		drafts: map[string]string{}, picked: map[string]string{}}
+	m.help = newHelpSets(&m.keys)
 	m.clearText() // textarea.New reserved room for 10,000 lines (240 KB)
 	m.SetTheme()
 	m.in.Focus()
@@ -576,18 +579,34 @@ func (m *Model) closePopup() {
 // arrows belong to it).
 func (m *Model) PopupOpen() bool { return m.popup != popupNone }
 
+// helpSets are the composer's keys for the footer, listed once: the
+// footer asks for them on every frame, and the bindings never change.
+// Callers only read them (and get them clipped, so an append copies).
+type helpSets struct {
+	popup, editing, writing []key.Binding
+	full                    [][]key.Binding
+}
+
+func newHelpSets(k *KeyMap) helpSets {
+	return helpSets{
+		popup:   []key.Binding{k.Complete, k.Next, k.Cancel},
+		editing: []key.Binding{k.Send, k.Newline, k.Cancel},
+		writing: []key.Binding{k.Send, k.Newline, k.EditLast},
+		full:    [][]key.Binding{{k.Send, k.Newline, k.EditLast}, {k.Complete, k.Next, k.Prev, k.Cancel}},
+	}
+}
+
 // ShortHelp is the composer's keys for the footer.
 func (m *Model) ShortHelp() []key.Binding {
+	h := &m.help
 	if m.popup != popupNone {
-		return []key.Binding{m.keys.Complete, m.keys.Next, m.keys.Cancel}
+		return slices.Clip(h.popup)
 	}
 	if m.editing != nil {
-		return []key.Binding{m.keys.Send, m.keys.Newline, m.keys.Cancel}
+		return slices.Clip(h.editing)
 	}
-	return []key.Binding{m.keys.Send, m.keys.Newline, m.keys.EditLast}
+	return slices.Clip(h.writing)
 }
 
 // FullHelp is the composer's keys for the full help.
-func (m *Model) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{m.keys.Send, m.keys.Newline, m.keys.EditLast}, {m.keys.Complete, m.keys.Next, m.keys.Prev, m.keys.Cancel}}
-}
+func (m *Model) FullHelp() [][]key.Binding { return slices.Clip(m.help.full) }
