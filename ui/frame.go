@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -43,6 +44,21 @@ type lineFitter struct {
 	plainIn, plainOut string
 	// The separators of the last theme and width.
 	rules rules
+	// The status line last fitted: it changes seldom.
+	status fittedStatus
+	// The blocks of the last frame (main, list, side, events, footer),
+	// kept for their room: a frame is built from them and they are not
+	// read after.
+	blocks [5][]string
+}
+
+// fittedStatus is a status line fitted to a width, with whether mayDiffer
+// holds for it.
+type fittedStatus struct {
+	src, out string
+	w        int
+	differs  bool
+	ok       bool
 }
 
 // frameParts is everything a frame is drawn from: the size, the layout,
@@ -82,23 +98,30 @@ func (f *lineFitter) frame(p *frameParts) string {
 		return f.lastFrame
 	}
 	g := p.geo
-	main, differs := f.blockDiffers(slotMain, g.mainW, g.bodyH, p.main[:p.nMain]...)
+	bl := &f.blocks
+	main, differs := f.blockDiffers(bl[0][:0], slotMain, g.mainW, g.bodyH, p.main[:p.nMain]...)
+	bl[0] = main
 	var list, side []string
 	if g.listW > 0 {
 		var d bool
-		list, d = f.blockDiffers(slotList, g.listW, g.bodyH, p.list)
+		list, d = f.blockDiffers(bl[1][:0], slotList, g.listW, g.bodyH, p.list)
+		bl[1] = list
 		differs = differs || d
 	}
 	if g.sideW > 0 {
 		var d bool
-		side, d = f.blockDiffers(slotSide, g.sideW, g.bodyH, p.side)
+		side, d = f.blockDiffers(bl[2][:0], slotSide, g.sideW, g.bodyH, p.side)
+		bl[2] = side
 		differs = differs || d
 	}
-	differs = differs || mayDiffer(p.status)
+	if st := &f.status; !st.ok || st.src != p.status || st.w != p.width {
+		*st = fittedStatus{src: p.status, out: f.fit(p.status, p.width), w: p.width, differs: mayDiffer(p.status), ok: true}
+	}
+	differs = differs || f.status.differs
 	r := f.rulesFor(p.theme, p.width)
 	var b strings.Builder
 	b.Grow(len(f.lastFrame) + len(f.lastFrame)/8)
-	b.WriteString(f.fit(p.status, p.width))
+	b.WriteString(f.status.out)
 	for i, line := range main {
 		b.WriteByte('\n')
 		if list != nil {
@@ -114,14 +137,16 @@ func (f *lineFitter) frame(p *frameParts) string {
 	if g.eventsH > 0 {
 		b.WriteByte('\n')
 		b.WriteString(r.bar)
-		events, d := f.blockDiffers(slotEvents, p.width, g.eventsH-1, p.events)
+		events, d := f.blockDiffers(bl[3][:0], slotEvents, p.width, g.eventsH-1, p.events)
+		bl[3] = events
 		differs = differs || d
 		for _, line := range events {
 			b.WriteByte('\n')
 			b.WriteString(line)
 		}
 	}
-	footer, d := f.blockDiffers(slotFooter, p.width, g.footerH, p.footer)
+	footer, d := f.blockDiffers(bl[4][:0], slotFooter, p.width, g.footerH, p.footer)
+	bl[4] = footer
 	for _, line := range footer {
 		b.WriteByte('\n')
 		b.WriteString(line)
@@ -285,14 +310,15 @@ func (f *lineFitter) fitPart(p string, w, slot int) *fittedPart {
 // block cuts or pads the lines of parts (joined top to bottom) to exactly
 // w×h cells. The lines are shared with the fitter: callers only read them.
 func (f *lineFitter) block(w, h int, parts ...string) []string {
-	out, _ := f.blockDiffers(noSlot, w, h, parts...)
+	out, _ := f.blockDiffers(nil, noSlot, w, h, parts...)
 	return out
 }
 
-// blockDiffers is block for the parts that go in slot and the slots after
-// it (or in none), and whether mayDiffer holds for any of their lines.
-func (f *lineFitter) blockDiffers(slot, w, h int, parts ...string) (out []string, differs bool) {
-	out = make([]string, 0, h)
+// blockDiffers is block, appended to out (empty), for the parts that go
+// in slot and the slots after it (or in none), and whether mayDiffer
+// holds for any of their lines.
+func (f *lineFitter) blockDiffers(out []string, slot, w, h int, parts ...string) (_ []string, differs bool) {
+	out = slices.Grow(out, h)
 	for i, p := range parts {
 		if len(out) == h {
 			break
