@@ -47,7 +47,12 @@ type lineRenderer struct {
 	mouse   tea.MouseMode
 	title   string
 	buf     bytes.Buffer
-	conv    colorprofile.Writer
+	conv    colorprofile.Writer // into scratch
+	scratch bytes.Buffer
+	// converted keeps recent lines as converted to the profile: when the
+	// message pane scrolls, the lines it redraws were mostly drawn, one
+	// row lower, in the frame before.
+	converted map[string]string
 
 	kick chan struct{} // a redraw is wanted outside a frame
 	stop chan struct{}
@@ -60,7 +65,7 @@ type lineRenderer struct {
 func newLineRenderer(out io.Writer, profile colorprofile.Profile, width, height int) *lineRenderer {
 	r := &lineRenderer{out: out, profile: profile, width: width, height: height, full: true,
 		kick: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
-	r.conv = colorprofile.Writer{Forward: &r.buf, Profile: profile}
+	r.conv = colorprofile.Writer{Forward: &r.scratch, Profile: profile}
 	go r.run()
 	return r
 }
@@ -188,7 +193,7 @@ func (r *lineRenderer) flush() {
 			// conversation list beside a scrolling pane) is left alone.
 			if col, cut, style, ok := resumeAt(r.drawn[y], l); ok && col > 0 && col < r.width-1 {
 				r.buf.WriteString(ansi.CursorPosition(col+1, y+1) + ansi.ResetStyle + ansi.EraseLineRight)
-				_, _ = r.conv.WriteString(style + l[cut:])
+				r.writeConverted(style + l[cut:])
 				r.buf.WriteString(ansi.ResetStyle)
 				continue
 			}
@@ -196,7 +201,7 @@ func (r *lineRenderer) flush() {
 		// Cleared first: after a full-width line the cursor rests on its
 		// last cell, and clearing from there would take that cell too.
 		r.buf.WriteString(ansi.CursorPosition(1, y+1) + ansi.EraseEntireLine)
-		_, _ = r.conv.WriteString(l)
+		r.writeConverted(l)
 		r.buf.WriteString(ansi.ResetStyle)
 	}
 	for y := len(lines); y < len(r.drawn); y++ { // a shorter frame: clear below
@@ -209,6 +214,29 @@ func (r *lineRenderer) flush() {
 	}
 	r.buf.WriteString(ansi.ResetModeSynchronizedOutput)
 	_, _ = r.out.Write(r.buf.Bytes())
+}
+
+// maxConverted bounds the converted lines kept: a few screens' worth.
+const maxConverted = 256
+
+// writeConverted writes s, its colours converted to the session's
+// profile, to the frame being built.
+func (r *lineRenderer) writeConverted(s string) {
+	if r.profile == colorprofile.TrueColor {
+		r.buf.WriteString(s) // nothing to convert
+		return
+	}
+	c, ok := r.converted[s]
+	if !ok {
+		r.scratch.Reset()
+		_, _ = r.conv.WriteString(s)
+		c = r.scratch.String()
+		if r.converted == nil || len(r.converted) >= maxConverted {
+			r.converted = make(map[string]string, maxConverted)
+		}
+		r.converted[s] = c
+	}
+	r.buf.WriteString(c)
 }
 
 // resumeAt finds where line stops being the same as old: the column,

@@ -278,3 +278,30 @@ func TestLineRendererIdleWritesNothing(t *testing.T) {
 		t.Fatalf("an unchanged frame wrote %q", got)
 	}
 }
+
+// Lines redrawn one row higher (a scrolling pane) come from the converted
+// lines kept: the screen is what converting anew would give.
+func TestLineRendererReusesConvertedLines(t *testing.T) {
+	red := func(s string) string { return "\x1b[38;2;200;30;30m" + s + ansi.ResetStyle }
+	rows := []string{red("one "), red("two "), red("thre"), red("four"), red("five")}
+	for _, p := range []colorprofile.Profile{colorprofile.ANSI256, colorprofile.ANSI, colorprofile.Ascii} {
+		r, out := newTestRenderer(t, 4, 2, p)
+		term := vt.NewEmulator(4, 2)
+		for i := 0; i+1 < len(rows); i++ {
+			r.render(frame(rows[i], rows[i+1]))
+			r.flush()
+			show(term, out.take())
+			fresh := vt.NewEmulator(4, 2)
+			var want strings.Builder
+			w := colorprofile.Writer{Forward: &want, Profile: p}
+			_, _ = w.WriteString(rows[i] + "\r\n" + rows[i+1])
+			_, _ = fresh.Write([]byte(want.String()))
+			if term.Render() != fresh.Render() {
+				t.Fatalf("%v frame %d:\n got %q\nwant %q", p, i, term.Render(), fresh.Render())
+			}
+		}
+		if len(r.converted) == 0 && p != colorprofile.TrueColor {
+			t.Fatalf("%v: no converted lines kept", p)
+		}
+	}
+}
