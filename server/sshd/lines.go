@@ -51,8 +51,9 @@ type lineRenderer struct {
 	scratch bytes.Buffer
 	// converted keeps recent lines as converted to the profile: when the
 	// message pane scrolls, the lines it redraws were mostly drawn, one
-	// row lower, in the frame before.
-	converted map[string]string
+	// row lower, in the frame before. Two generations: a full one becomes
+	// the older, so the last screen's lines are always kept.
+	converted, convertedOld map[string]string
 
 	kick chan struct{} // a redraw is wanted outside a frame
 	stop chan struct{}
@@ -216,8 +217,9 @@ func (r *lineRenderer) flush() {
 	_, _ = r.out.Write(r.buf.Bytes())
 }
 
-// maxConverted bounds the converted lines kept: a few screens' worth.
-const maxConverted = 256
+// maxConverted is how many converted lines a generation holds: a tall
+// screen's worth.
+const maxConverted = 64
 
 // writeConverted writes s, its colours converted to the session's
 // profile, to the frame being built.
@@ -228,11 +230,13 @@ func (r *lineRenderer) writeConverted(s string) {
 	}
 	c, ok := r.converted[s]
 	if !ok {
-		r.scratch.Reset()
-		_, _ = r.conv.WriteString(s)
-		c = r.scratch.String()
+		if c, ok = r.convertedOld[s]; !ok {
+			r.scratch.Reset()
+			_, _ = r.conv.WriteString(s)
+			c = r.scratch.String()
+		}
 		if r.converted == nil || len(r.converted) >= maxConverted {
-			r.converted = make(map[string]string, maxConverted)
+			r.convertedOld, r.converted = r.converted, make(map[string]string, maxConverted)
 		}
 		r.converted[s] = c
 	}
