@@ -291,7 +291,7 @@ func TestRowCacheRandomWalk(t *testing.T) {
 			m.ApplyReceipt(chat.Receipt{MessageID: id - chat.ID(rng.IntN(3)), Type: chat.ReceiptRead, At: clk.now.Unix()})
 			what = "a receipt"
 		case 8:
-			clk.now = clk.now.Add(time.Duration(rng.IntN(90)) * time.Second)
+			clk.now = clk.now.Add(time.Duration(rng.IntN(90))*time.Second + time.Duration(rng.IntN(1e9)))
 			// The whole view is kept within a wall-clock minute (as it
 			// always was); what is checked here is the rows under it.
 			m.ver++
@@ -353,4 +353,29 @@ func ids(cs []chat.Conversation) []string {
 		out = append(out, c.ConversationID+"@"+strconv.FormatInt(c.UpdatedAt, 10))
 	}
 	return out
+}
+
+// A row keeps its age label while the clock stays within a second:
+// RelativeTime reads the clock only by the whole second, at every
+// threshold and across a year's end in a zone with an odd offset.
+func TestRelativeTimeCountsWholeSeconds(t *testing.T) {
+	odd := time.FixedZone("odd", 5*3600+45*60+17)
+	newYear := time.Date(2027, 1, 1, 0, 0, 0, 0, odd).Unix()
+	rng := rand.New(rand.NewPCG(3, 4))
+	at := now.Unix()
+	for _, loc := range []*time.Location{time.UTC, odd} {
+		for _, base := range []int64{at, newYear - 8*24*3600} {
+			for _, d := range []int64{-2, -1, 0, 1, 59, 60, 61, 3599, 3600, 3601, 86399, 86400, 604799, 604800, 604801,
+				newYear - base - 1, newYear - base, newYear - base + 1} {
+				for range 4 {
+					frac := time.Duration(rng.IntN(1e9))
+					clock := time.Unix(base+d, 0).Add(frac)
+					got, want := RelativeTime(clock, base, loc), RelativeTime(time.Unix(clock.Unix(), 0), base, loc)
+					if got != want {
+						t.Fatalf("%s, %ds and %v after: %q, but %q at the whole second", loc, d, frac, got, want)
+					}
+				}
+			}
+		}
+	}
 }

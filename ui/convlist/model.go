@@ -40,6 +40,7 @@ type Model struct {
 	ver, drawnVer int
 	drawnAt       int64
 	drawn         string
+	lines         []string // draw's, kept for their room
 
 	// rows are the row pairs last drawn, by conversation id; a
 	// conversation's entry goes when the conversation changes, and each

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"cometterm/chat"
 )
@@ -53,12 +54,29 @@ func summary(m *chat.Message) string {
 	}
 	switch m.Type {
 	case chat.TypeText:
-		text := ShowMentions(m.Data.Text, m.Data.Mentions)
-		return strings.Join(strings.Fields(text), " ")
+		return squeeze(ShowMentions(m.Data.Text, m.Data.Mentions))
 	case chat.TypeImage, chat.TypeVideo, chat.TypeAudio, chat.TypeFile:
 		return "[" + m.Type + "]"
 	}
 	return m.Type
+}
+
+// squeeze is strings.Join(strings.Fields(s), " "): runs of white space
+// become one space, and none is left at the ends. Most texts are already
+// so (ASCII with single spaces) and come back as they are.
+func squeeze(s string) string {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf || isSpace(c) && (c != ' ' || i == 0 || i == len(s)-1 || s[i+1] == ' ') {
+			return strings.Join(strings.Fields(s), " ")
+		}
+	}
+	return s
+}
+
+// isSpace is strings.Fields' white space among ASCII characters.
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
 }
 
 // ActionText puts a group-member action message into words.

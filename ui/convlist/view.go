@@ -3,6 +3,7 @@ package convlist
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"charm.land/lipgloss/v2"
 
@@ -27,17 +28,18 @@ func (m *Model) View() string {
 	if m.width <= 0 || m.height <= 0 {
 		return ""
 	}
-	minute := m.c.Now().Unix() / 60
+	now := m.c.Now()
+	minute := now.Unix() / 60
 	if m.drawn != "" && m.drawnVer == m.ver && m.drawnAt == minute {
 		return m.drawn
 	}
-	m.drawn, m.drawnVer, m.drawnAt = m.draw(), m.ver, minute
+	m.drawn, m.drawnVer, m.drawnAt = m.draw(now), m.ver, minute
 	return m.drawn
 }
 
-func (m *Model) draw() string {
+func (m *Model) draw(now time.Time) string {
 	t := m.c.Theme
-	lines := make([]string, 0, m.height)
+	lines := m.lines[:0] // only read while the view is built
 	lines = append(lines, m.fittedTitle())
 	if len(m.shown) == 0 {
 		msg := "No conversations yet: press n to start one"
@@ -50,9 +52,10 @@ func (m *Model) draw() string {
 	}
 	end := min(len(m.shown), m.offset+m.visiblePairs())
 	for i := m.offset; i < end; i++ {
-		r := m.row(&m.all[m.shown[i]], i == m.cursor)
+		r := m.row(&m.all[m.shown[i]], i == m.cursor, now)
 		lines = append(lines, r.top, r.bottom)
 	}
+	m.lines = lines
 	// Every line is already exactly width cells: FitBlock without the
 	// measuring.
 	lines = lines[:min(len(lines), m.height)]
@@ -80,6 +83,15 @@ func (m *Model) draw() string {
 type drawnRow struct {
 	key         rowKey
 	top, bottom string
+	age         ageOf // what key.age was worked out from
+}
+
+// ageOf is what an age label depends on: RelativeTime's thresholds are
+// whole seconds (and zone offsets too), so the clock counts only by the
+// second.
+type ageOf struct {
+	now, at int64 // Unix seconds
+	loc     *time.Location
 }
 
 // rowKey is what a row pair shows besides its conversation (whose changes
@@ -94,14 +106,22 @@ type rowKey struct {
 
 // row is conversation c's row pair, drawn again only when it or its key
 // changed.
-func (m *Model) row(c *chat.Conversation, selected bool) *drawnRow {
+func (m *Model) row(c *chat.Conversation, selected bool, now time.Time) *drawnRow {
+	r := m.rows[c.ConversationID]
+	a := ageOf{now: now.Unix(), at: activity(c), loc: m.c.Loc}
 	k := rowKey{selected: selected, focused: selected && m.focused, active: c.ConversationID == m.active,
-		width: m.width, theme: m.c.Theme, age: RelativeTime(m.c.Now(), activity(c), m.c.Loc)}
-	if r := m.rows[c.ConversationID]; r != nil && r.key == k {
+		width: m.width, theme: m.c.Theme}
+	if r != nil && r.age == a {
+		k.age = r.key.age
+	} else {
+		k.age = RelativeTime(now, a.at, a.loc)
+	}
+	if r != nil && r.key == k {
+		r.age = a
 		return r
 	}
 	top, bottom := m.rowPair(c, selected, k.age)
-	r := &drawnRow{key: k, top: common.FitLine(top, m.width, ""), bottom: common.FitLine(bottom, m.width, "")}
+	r = &drawnRow{key: k, top: common.FitLine(top, m.width, ""), bottom: common.FitLine(bottom, m.width, ""), age: a}
 	if m.rows == nil {
 		m.rows = map[string]*drawnRow{}
 	}
