@@ -3,6 +3,7 @@
 package header
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -47,6 +48,7 @@ type Model struct {
 	TypingTimeout time.Duration
 
 	panelKeys []key.Binding
+	hintKey   string // what the hints show of panelKeys
 	width     int
 
 	memo struct {
@@ -81,7 +83,23 @@ func New(c *common.Common) *Model {
 }
 
 // SetPanelKeys sets the keys advertised on the right (members, events).
-func (m *Model) SetPanelKeys(keys ...key.Binding) { m.panelKeys = keys }
+func (m *Model) SetPanelKeys(keys ...key.Binding) {
+	m.panelKeys = slices.Clone(keys)
+	m.hintKey = hintKey(m.panelKeys)
+}
+
+// hintKey is what the hints show of keys, for the view's key: worked out
+// when they are set, not on every frame.
+func hintKey(keys []key.Binding) string {
+	var b strings.Builder
+	for _, k := range keys {
+		if k.Enabled() {
+			h := k.Help()
+			b.WriteString(h.Key + "\x00" + h.Desc + "\x01")
+		}
+	}
+	return b.String()
+}
 
 // SetConversation switches to another conversation and forgets typers.
 func (m *Model) SetConversation(c chat.Conversation) {
@@ -211,14 +229,7 @@ func (m *Model) content() content {
 	if !m.open {
 		return k
 	}
-	var hints strings.Builder
-	for _, b := range m.panelKeys {
-		if b.Enabled() {
-			h := b.Help()
-			hints.WriteString(h.Key + "\x00" + h.Desc + "\x01")
-		}
-	}
-	k.hints = hints.String()
+	k.hints = m.hintKey
 	switch {
 	case m.conv.WithGroup != nil:
 		g := m.conv.WithGroup

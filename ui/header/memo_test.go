@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"charm.land/bubbles/v2/key"
+
 	"cometterm/chat"
 	"cometterm/ui/common"
 )
@@ -28,6 +30,20 @@ func TestViewMemoFollowsEveryChange(t *testing.T) {
 	check("scope")
 	m.SetPanelKeys()
 	check("no panel keys")
+	withKeys := m.View()
+	keys := []key.Binding{key.NewBinding(key.WithKeys("f3"), key.WithHelp("f3", "members")),
+		key.NewBinding(key.WithKeys("f4"), key.WithHelp("f4", "events"))}
+	m.SetPanelKeys(keys...)
+	check("panel keys")
+	if m.View() == withKeys {
+		t.Fatal("panel keys not shown")
+	}
+	keys[0].SetEnabled(false) // the header keeps its own copy
+	check("a caller's copy changed")
+	m.SetPanelKeys(keys...)
+	check("a key disabled")
+	m.SetPanelKeys(key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "members")))
+	check("other panel keys")
 	cap := chat.User{UID: "superhero2", Name: "Captain America", Status: chat.StatusOnline}
 	m.SetConversation(chat.Conversation{ConversationID: "superhero1_user_superhero2", ConversationType: chat.ReceiverUser, WithUser: &cap})
 	check("direct")
