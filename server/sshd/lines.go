@@ -54,6 +54,7 @@ type lineRenderer struct {
 	// row lower, in the frame before. Two generations: a full one becomes
 	// the older, so the last screen's lines are always kept.
 	converted, convertedOld map[string]string
+	resumes                 []resumePoint // per row, see resumeRow
 
 	kick chan struct{} // a redraw is wanted outside a frame
 	stop chan struct{}
@@ -175,6 +176,7 @@ func (r *lineRenderer) flush() {
 	if r.full {
 		r.buf.WriteString(ansi.ResetStyle + ansi.CursorHomePosition + ansi.EraseEntireScreen)
 		r.drawn = r.drawn[:0]
+		clear(r.resumes)
 	}
 	for y, l := range lines {
 		if !r.full && y < len(r.drawn) && r.drawn[y] == l {
@@ -192,9 +194,9 @@ func (r *lineRenderer) flush() {
 		if !r.full && y < len(r.drawn) {
 			// The start the line shares with what the terminal shows (the
 			// conversation list beside a scrolling pane) is left alone.
-			if col, cut, style, ok := resumeAt(r.drawn[y], l); ok && col > 0 && col < r.width-1 {
-				r.buf.WriteString(ansi.CursorPosition(col+1, y+1) + ansi.ResetStyle + ansi.EraseLineRight)
-				r.writeConverted(style + l[cut:])
+			if p, ok := r.resumeRow(y, r.drawn[y], l); ok {
+				r.buf.WriteString(ansi.CursorPosition(p.col+1, y+1) + ansi.ResetStyle + ansi.EraseLineRight)
+				r.writeConverted(p.style + l[p.cut:])
 				r.buf.WriteString(ansi.ResetStyle)
 				continue
 			}
@@ -204,6 +206,9 @@ func (r *lineRenderer) flush() {
 		r.buf.WriteString(ansi.CursorPosition(1, y+1) + ansi.EraseEntireLine)
 		r.writeConverted(l)
 		r.buf.WriteString(ansi.ResetStyle)
+		if y < len(r.resumes) {
+			r.resumes[y] = resumePoint{} // found for a line no longer there
+		}
 	}
 	for y := len(lines); y < len(r.drawn); y++ { // a shorter frame: clear below
 		r.buf.WriteString(ansi.CursorPosition(1, y+1) + ansi.EraseEntireLine)
@@ -215,6 +220,37 @@ func (r *lineRenderer) flush() {
 	}
 	r.buf.WriteString(ansi.ResetModeSynchronizedOutput)
 	_, _ = r.out.Write(r.buf.Bytes())
+}
+
+// resumePoint is where a line's redraw may start: past its first cut
+// bytes, at column col, in style.
+type resumePoint struct {
+	cut, col int
+	style    string
+}
+
+// resumeRow is where row y's redraw from old to line may start. The point
+// found for the row's last redraw (kept only while the row was not
+// rewritten whole since, so it was found in old's bytes) still holds
+// while the new line starts with the same bytes up to it: the list beside
+// a scrolling pane rarely changes, and its bytes need not be read again.
+func (r *lineRenderer) resumeRow(y int, old, line string) (resumePoint, bool) {
+	if y < len(r.resumes) {
+		if p := r.resumes[y]; p.cut > 0 && p.cut <= len(line) && p.cut <= len(old) && p.col < r.width-1 &&
+			line[:p.cut] == old[:p.cut] && (p.cut == len(line) || line[p.cut] < 0x80) {
+			return p, true
+		}
+	}
+	col, cut, style, ok := resumeAt(old, line)
+	if !ok || col <= 0 || col >= r.width-1 {
+		return resumePoint{}, false
+	}
+	p := resumePoint{cut: cut, col: col, style: style}
+	if y >= len(r.resumes) {
+		r.resumes = append(r.resumes, make([]resumePoint, y+1-len(r.resumes))...)
+	}
+	r.resumes[y] = p
+	return p, true
 }
 
 // maxConverted is how many converted lines a generation holds: a tall

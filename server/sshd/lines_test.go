@@ -2,6 +2,7 @@ package sshd
 
 import (
 	"bytes"
+	"math/rand/v2"
 	"strings"
 	"sync"
 	"testing"
@@ -302,6 +303,66 @@ func TestLineRendererReusesConvertedLines(t *testing.T) {
 		}
 		if len(r.converted) == 0 && p != colorprofile.TrueColor {
 			t.Fatalf("%v: no converted lines kept", p)
+		}
+	}
+}
+
+// Frames that change at random, some rows only past a styled list on the
+// left as a scrolling pane does: whatever the renderer reuses (resume
+// points, converted lines), the terminal shows what a full redraw shows.
+func TestLineRendererRandomFramesMatchAFullRedraw(t *testing.T) {
+	const w, h = 24, 6
+	for seed := range uint64(4) {
+		randomFrames(t, w, h, rand.New(rand.NewPCG(seed, 2)))
+	}
+}
+
+func randomFrames(t *testing.T, w, h int, rng *rand.Rand) {
+	t.Helper()
+	styles := []string{"", "\x1b[1m", "\x1b[38;2;90;200;120m", "\x1b[48;5;236m\x1b[3m"}
+	cell := func(n int) string {
+		var b strings.Builder
+		for range n {
+			b.WriteByte("abcxyz .-"[rng.IntN(9)])
+		}
+		return b.String()
+	}
+	part := func(n int) string {
+		st := styles[rng.IntN(len(styles))]
+		return st + cell(n) + ansi.ResetStyle
+	}
+	lists := []string{part(8), part(8), part(8)}
+	for _, p := range []colorprofile.Profile{colorprofile.TrueColor, colorprofile.ANSI256, colorprofile.ANSI} {
+		r, out := newTestRenderer(t, w, h, p)
+		term := vt.NewEmulator(w, h)
+		rows := make([]string, h)
+		for i := range rows {
+			rows[i] = lists[rng.IntN(len(lists))] + "│" + part(w-9)
+		}
+		for range 200 {
+			switch rng.IntN(3) {
+			case 0: // the pane scrolls by one
+				for i := range h - 1 {
+					rows[i] = rows[i][:strings.Index(rows[i], "│")] + rows[i+1][strings.Index(rows[i+1], "│"):]
+				}
+				rows[h-1] = lists[0] + "│" + part(w-9)
+			case 1: // a list row changes
+				i := rng.IntN(h)
+				rows[i] = lists[rng.IntN(len(lists))] + rows[i][strings.Index(rows[i], "│"):]
+			default: // a whole row changes
+				rows[rng.IntN(h)] = part(8) + "│" + part(w-9)
+			}
+			r.render(frame(rows...))
+			r.flush()
+			show(term, out.take())
+			fresh := vt.NewEmulator(w, h)
+			var want strings.Builder
+			cw := colorprofile.Writer{Forward: &want, Profile: p}
+			_, _ = cw.WriteString(strings.Join(rows, "\r\n"))
+			_, _ = fresh.Write([]byte(want.String()))
+			if term.Render() != fresh.Render() {
+				t.Fatalf("%v: screen\n%s\nwant\n%s", p, term.Render(), fresh.Render())
+			}
 		}
 	}
 }
