@@ -47,14 +47,8 @@ type lineRenderer struct {
 	mouse   tea.MouseMode
 	title   string
 	buf     bytes.Buffer
-	conv    colorprofile.Writer // into scratch
-	scratch bytes.Buffer
-	// converted keeps recent lines as converted to the profile: when the
-	// message pane scrolls, the lines it redraws were mostly drawn, one
-	// row lower, in the frame before. Two generations: a full one becomes
-	// the older, so the last screen's lines are always kept.
-	converted, convertedOld map[string]string
-	resumes                 []resumePoint // per row, see resumeRow
+	conv    *colourConverter
+	resumes []resumePoint // per row, see resumeRow
 
 	kick chan struct{} // a redraw is wanted outside a frame
 	stop chan struct{}
@@ -67,7 +61,7 @@ type lineRenderer struct {
 func newLineRenderer(out io.Writer, profile colorprofile.Profile, width, height int) *lineRenderer {
 	r := &lineRenderer{out: out, profile: profile, width: width, height: height, full: true,
 		kick: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
-	r.conv = colorprofile.Writer{Forward: &r.scratch, Profile: profile}
+	r.conv = newColourConverter(profile)
 	go r.run()
 	return r
 }
@@ -253,31 +247,9 @@ func (r *lineRenderer) resumeRow(y int, old, line string) (resumePoint, bool) {
 	return p, true
 }
 
-// maxConverted is how many converted lines a generation holds: a tall
-// screen's worth.
-const maxConverted = 64
-
 // writeConverted writes s, its colours converted to the session's
 // profile, to the frame being built.
-func (r *lineRenderer) writeConverted(s string) {
-	if r.profile == colorprofile.TrueColor {
-		r.buf.WriteString(s) // nothing to convert
-		return
-	}
-	c, ok := r.converted[s]
-	if !ok {
-		if c, ok = r.convertedOld[s]; !ok {
-			r.scratch.Reset()
-			_, _ = r.conv.WriteString(s)
-			c = r.scratch.String()
-		}
-		if r.converted == nil || len(r.converted) >= maxConverted {
-			r.convertedOld, r.converted = r.converted, make(map[string]string, maxConverted)
-		}
-		r.converted[s] = c
-	}
-	r.buf.WriteString(c)
-}
+func (r *lineRenderer) writeConverted(s string) { r.conv.write(&r.buf, s) }
 
 // resumeAt finds where line stops being the same as old: the column,
 // the byte offset in line, and the style in effect there. ok is false
