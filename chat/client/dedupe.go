@@ -8,15 +8,20 @@ import "cometterm/chat"
 type seenSet struct {
 	limit int
 	ids   map[chat.ID]struct{}
-	muids map[string]struct{}
+	muids map[senderMUID]struct{}
 	order []seenKey // ring of insertions
 	next  int
 }
 
 type seenKey struct {
 	id   chat.ID
-	muid string
+	muid senderMUID
 }
+
+// senderMUID names a message by its sender's own id for it. The strings
+// are the message's: no key is built per message (with clients sharing
+// decoded frames, they are shared too).
+type senderMUID struct{ sender, muid string }
 
 // newSeenSet grows its maps and ring as messages arrive: sized for the
 // limit up front, it cost every client about half a megabyte, which adds
@@ -25,15 +30,15 @@ func newSeenSet(limit int) *seenSet {
 	return &seenSet{
 		limit: limit,
 		ids:   map[chat.ID]struct{}{},
-		muids: map[string]struct{}{},
+		muids: map[senderMUID]struct{}{},
 	}
 }
 
-func muidKey(m *chat.Message) string {
+func muidKey(m *chat.Message) senderMUID {
 	if m.MUID == "" {
-		return ""
+		return senderMUID{}
 	}
-	return m.Sender + "\x00" + m.MUID
+	return senderMUID{m.Sender, m.MUID}
 }
 
 // seen reports whether m was recorded before.
@@ -41,7 +46,7 @@ func (s *seenSet) seen(m *chat.Message) bool {
 	if _, ok := s.ids[m.ID]; ok && m.ID != 0 {
 		return true
 	}
-	if k := muidKey(m); k != "" {
+	if k := muidKey(m); k.muid != "" {
 		if _, ok := s.muids[k]; ok {
 			return true
 		}
@@ -60,7 +65,7 @@ func (s *seenSet) add(m *chat.Message) bool {
 	} else {
 		old := s.order[s.next]
 		delete(s.ids, old.id)
-		if old.muid != "" {
+		if old.muid.muid != "" {
 			delete(s.muids, old.muid)
 		}
 		s.order[s.next] = k
@@ -69,7 +74,7 @@ func (s *seenSet) add(m *chat.Message) bool {
 	if k.id != 0 {
 		s.ids[k.id] = struct{}{}
 	}
-	if k.muid != "" {
+	if k.muid.muid != "" {
 		s.muids[k.muid] = struct{}{}
 	}
 	return true
