@@ -58,6 +58,7 @@ type config struct {
 	serverHeapEnd         string
 	serverMemLimit        string
 	ownProfile            string
+	serverMemStats        string
 }
 
 func main() {
@@ -83,6 +84,7 @@ func main() {
 	flag.StringVar(&c.serverLog, "server-log", "", "keep the server's log in this file")
 	flag.StringVar(&c.serverTrace, "server-trace", "", "write an execution trace of the server's first 5 s of the send phase to this file (go tool trace)")
 	flag.StringVar(&c.serverBlock, "server-blockprofile", "", "write the server's blocking profile (where goroutines waited), taken after the send phase, to this file")
+	flag.StringVar(&c.serverMemStats, "server-memstats", "", "write the server's heap profile in text form, with the runtime's memory statistics, after the grace period, to this file")
 	flag.StringVar(&c.ownProfile, "cpuprofile", "", "write this program's own CPU profile (SSH clients and terminals) to this file")
 	flag.Parse()
 	c.appID, c.authKey, c.restK = "benchapp", "bench-auth-key-0123456789", "bench-rest-api-key-0123456789"

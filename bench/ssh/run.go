@@ -152,6 +152,13 @@ func run(ctx context.Context, c config, log *slog.Logger) error {
 			log.Warn("server heap profile", "err", err)
 		}
 	}
+	if c.serverMemStats != "" {
+		// Before a collection, as the run left it: the text form ends
+		// with the runtime's memory statistics (heap, stacks, goroutines).
+		if err := srv.profile(ctx, "heap?debug=1", 0, c.serverMemStats); err != nil {
+			log.Warn("server memory statistics", "err", err)
+		}
+	}
 	if c.serverBlock != "" {
 		if err := srv.profile(ctx, "block", 0, c.serverBlock); err != nil {
 			log.Warn("server block profile", "err", err)
