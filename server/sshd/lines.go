@@ -50,32 +50,15 @@ type lineRenderer struct {
 	conv    *colourConverter
 	resumes []resumePoint // per row, see resumeRow
 
-	kick chan struct{} // a redraw is wanted outside a frame
-	stop chan struct{}
-	done chan struct{}
 }
 
 // newLineRenderer draws on out until close. Frames are drawn when the
-// session computes them (flush); the renderer's own goroutine only redraws
-// after a resync, so an idle session costs no wakeups.
+// session computes them (flush): the renderer has no goroutine of its own,
+// so an idle session costs no wakeups.
 func newLineRenderer(out io.Writer, profile colorprofile.Profile, width, height int) *lineRenderer {
-	r := &lineRenderer{out: out, profile: profile, width: width, height: height, full: true,
-		kick: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+	r := &lineRenderer{out: out, profile: profile, width: width, height: height, full: true}
 	r.conv = newColourConverter(profile)
-	go r.run()
 	return r
-}
-
-func (r *lineRenderer) run() {
-	defer close(r.done)
-	for {
-		select {
-		case <-r.stop:
-			return
-		case <-r.kick:
-			r.flush()
-		}
-	}
 }
 
 // render takes the newest frame; flush draws it.
@@ -104,10 +87,7 @@ func (r *lineRenderer) invalidate() {
 	r.mu.Lock()
 	r.full = true
 	r.mu.Unlock()
-	select {
-	case r.kick <- struct{}{}:
-	default:
-	}
+	go r.flush() // rare: only after a slow client fell behind
 }
 
 // flush draws the newest frame's changed lines.
@@ -325,10 +305,6 @@ func (r *lineRenderer) close() {
 		return
 	}
 	r.closed = true
-	r.mu.Unlock()
-	close(r.stop)
-	<-r.done
-	r.mu.Lock()
 	defer r.mu.Unlock()
 	if !r.started {
 		return
