@@ -106,7 +106,7 @@ func (r *lineRenderer) flush() {
 	}
 	if r.started && !r.full && v.Content == r.content && v.AltScreen == r.alt &&
 		v.MouseMode == r.mouse && v.WindowTitle == r.title {
-		return // the frame on screen (the usual tick: comparing one string)
+		return // the frame on screen: comparing one string
 	}
 	r.content = v.Content
 	r.buf.Reset()
