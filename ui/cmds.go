@@ -17,6 +17,7 @@ type (
 	eventMsg        struct{ ev chat.Event }
 	eventBatchMsg   struct{ evs []chat.Event }
 	eventsClosedMsg struct{}
+	heldEventsMsg   struct{} // time to take the events held back
 	connectedMsg    struct{ err error }
 
 	conversationsMsg struct {

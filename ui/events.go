@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"slices"
 	"strings"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -61,6 +63,42 @@ func (m *Model) handleEvent(ev chat.Event) tea.Cmd {
 		}
 	}
 	return nil
+}
+
+// maxHeldEvents bounds the events held back for a frame: a session that
+// cannot draw as fast as messages come skips some rather than fall
+// further and further behind.
+const maxHeldEvents = 256
+
+// heldEventsWait is how long held events wait at most: a frame.
+const heldEventsWait = time.Second / 30
+
+// takeEvents handles events in order, those held back first. Once the
+// open pane has taken in as many new lines as a frame should show
+// (FrameDue), the rest are held back until that frame has been drawn or
+// a frame's time has passed: a burst taken in one Update would otherwise
+// scroll messages past before any frame showed them.
+func (m *Model) takeEvents(evs []chat.Event) tea.Cmd {
+	s := m.st
+	if len(s.held) > 0 {
+		evs = append(s.held, evs...)
+		s.held = nil
+	}
+	cmds := make([]tea.Cmd, 0, 2)
+	for i, ev := range evs {
+		if m.FrameDue() && len(evs)-i <= maxHeldEvents {
+			s.held = slices.Clone(evs[i:])
+			break
+		}
+		if cmd := m.handleEvent(ev); cmd != nil {
+			cmds = append(cmds, cmd)
+		}
+	}
+	if len(s.held) > 0 && !s.heldWait {
+		s.heldWait = true
+		cmds = append(cmds, tea.Tick(heldEventsWait, func(time.Time) tea.Msg { return heldEventsMsg{} }))
+	}
+	return tea.Batch(append(cmds, m.waitEvent())...)
 }
 
 // incoming puts a new message where it belongs: the pane when its

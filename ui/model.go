@@ -66,8 +66,10 @@ type Model struct {
 
 // state is the root's own bookkeeping, shared by every copy of Model.
 type state struct {
-	pumped                  bool       // events come from PumpEvents, not waitEvent
-	fit                     lineFitter // frame lines fitted in the last frames
+	pumped                  bool         // events come from PumpEvents, not waitEvent
+	held                    []chat.Event // events waiting for a frame (takeEvents)
+	heldWait                bool         // a heldEventsMsg is on its way
+	fit                     lineFitter   // frame lines fitted in the last frames
 	footerMemo              footerMemo
 	focus                   focus
 	dirOpen, showHelp       bool
@@ -196,13 +198,12 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.MouseClickMsg:
 		return m, m.handleClick(msg)
 	case eventMsg:
-		return m, tea.Batch(m.handleEvent(msg.ev), m.waitEvent())
+		return m, m.takeEvents([]chat.Event{msg.ev})
 	case eventBatchMsg:
-		cmds := make([]tea.Cmd, 0, len(msg.evs)+1)
-		for _, ev := range msg.evs {
-			cmds = append(cmds, m.handleEvent(ev))
-		}
-		return m, tea.Batch(append(cmds, m.waitEvent())...)
+		return m, m.takeEvents(msg.evs)
+	case heldEventsMsg:
+		m.st.heldWait = false
+		return m, m.takeEvents(nil)
 	case eventsClosedMsg:
 		m.status.SetStatus(chat.ConnDisconnected, 0, 0)
 		return m, nil

@@ -42,6 +42,13 @@ func TestPumpTakesABurstAsOneUpdate(t *testing.T) {
 		t.Fatalf("second wait took %d events, want 3", len(rest.evs))
 	}
 	m.Update(rest)
+	for range maxEventBatch + 3 { // what the pane could not show in one frame waits for one
+		if len(m.st.held) == 0 {
+			break
+		}
+		m.View()
+		m.Update(heldEventsMsg{})
+	}
 	x, _ := m.list.Get("group_xmen")
 	if want := (maxEventBatch + 3) / 2; int(x.UnreadMessageCount) != want || m.pane.Len() != maxEventBatch+3-want {
 		t.Fatalf("unread xmen=%d (want %d), pane holds %d", x.UnreadMessageCount, want, m.pane.Len())
@@ -104,5 +111,56 @@ func TestPumpEventsStopsWhenDone(t *testing.T) {
 	case ch <- chat.TypingEnded{}:
 		t.Error("the pump took an event after done")
 	case <-time.After(200 * time.Millisecond):
+	}
+}
+
+// A burst into the open pane is taken in a frame's worth at a time: the
+// rest waits until a frame is drawn (or a frame's time passes), so that no
+// message scrolls past before any frame showed it. Order is kept, and
+// events arriving meanwhile queue behind those held.
+func TestBurstWaitsForFrames(t *testing.T) {
+	m := rootModel(t, 120, 36)
+	m.Update(conversationsMsg{convs: []chat.Conversation{group("avengers", "Avengers HQ")}})
+	m.Update(convlist.OpenMsg{Conversation: group("avengers", "Avengers HQ")})
+	m.View()
+	var burst []chat.Event
+	for i := range 60 {
+		burst = append(burst, chat.MessageReceived{Message: text(chat.ID(100+i), "group_avengers", "superhero2", "burst")})
+	}
+	_, cmd := m.Update(eventBatchMsg{evs: burst})
+	if cmd == nil || len(m.st.held) == 0 {
+		t.Fatal("a burst of 60 messages was taken in one Update")
+	}
+	taken := m.pane.Len()
+	m.Update(eventMsg{ev: chat.MessageReceived{Message: text(160, "group_avengers", "superhero2", "late")}})
+	if m.pane.Len() != taken {
+		t.Fatal("a later event went ahead of those held")
+	}
+	frames := 0
+	for len(m.st.held) > 0 && frames < 100 {
+		m.View()
+		frames++
+		m.Update(heldEventsMsg{})
+	}
+	if len(m.st.held) > 0 || m.pane.Len() < 61 {
+		t.Fatalf("after %d frames %d held, pane holds %d", frames, len(m.st.held), m.pane.Len())
+	}
+	if frames < 3 {
+		t.Fatalf("61 messages shown in %d frames", frames)
+	}
+}
+
+// Past maxHeldEvents a session takes everything at once.
+func TestHugeBurstIsTakenWhole(t *testing.T) {
+	m := rootModel(t, 120, 36)
+	m.Update(conversationsMsg{convs: []chat.Conversation{group("avengers", "Avengers HQ")}})
+	m.Update(convlist.OpenMsg{Conversation: group("avengers", "Avengers HQ")})
+	var burst []chat.Event
+	for i := range maxHeldEvents + 50 {
+		burst = append(burst, chat.MessageReceived{Message: text(chat.ID(100+i), "group_avengers", "superhero2", "burst")})
+	}
+	m.Update(eventBatchMsg{evs: burst})
+	if n := len(m.st.held); n > maxHeldEvents {
+		t.Fatalf("%d events held", n)
 	}
 }
