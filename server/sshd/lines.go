@@ -170,7 +170,7 @@ func (r *lineRenderer) flush() {
 			// conversation list beside a scrolling pane) is left alone.
 			if p, ok := r.resumeRow(y, r.drawn[y], l); ok {
 				r.buf.WriteString(ansi.CursorPosition(p.col+1, y+1) + ansi.ResetStyle + ansi.EraseLineRight)
-				r.writeConverted(p.style + l[p.cut:])
+				r.writeConverted(p.style + trimBlankEnd(l[p.cut:], p.style == ""))
 				r.buf.WriteString(ansi.ResetStyle)
 				continue
 			}
@@ -178,7 +178,7 @@ func (r *lineRenderer) flush() {
 		// Cleared first: after a full-width line the cursor rests on its
 		// last cell, and clearing from there would take that cell too.
 		r.buf.WriteString(ansi.CursorPosition(1, y+1) + ansi.EraseEntireLine)
-		r.writeConverted(l)
+		r.writeConverted(trimBlankEnd(l, true))
 		r.buf.WriteString(ansi.ResetStyle)
 		if y < len(r.resumes) {
 			r.resumes[y] = resumePoint{} // found for a line no longer there
@@ -194,6 +194,28 @@ func (r *lineRenderer) flush() {
 	}
 	r.buf.WriteString(ansi.ResetModeSynchronizedOutput)
 	_, _ = r.out.Write(r.buf.Bytes())
+}
+
+// trimBlankEnd drops the spaces s ends with when they are drawn in the
+// default style (plain is whether s starts in it): the line was just
+// cleared, so they would write what is there already. A pane line is
+// mostly such spaces after a short message.
+func trimBlankEnd(s string, plain bool) string {
+	t := strings.TrimRight(s, " ")
+	if len(t) == len(s) {
+		return s
+	}
+	i := strings.LastIndexByte(t, ansi.ESC)
+	if i < 0 {
+		if plain {
+			return t
+		}
+		return s
+	}
+	if rest := t[i:]; strings.HasPrefix(rest, ansi.ResetStyle) || strings.HasPrefix(rest, "\x1b[0m") {
+		return t // the last sequence resets the style
+	}
+	return s
 }
 
 // resumePoint is where a line's redraw may start: past its first cut

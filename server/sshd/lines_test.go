@@ -332,12 +332,19 @@ func randomFrames(t *testing.T, w, h int, rng *rand.Rand) {
 		return st + cell(n) + ansi.ResetStyle
 	}
 	lists := []string{part(8), part(8), part(8)}
+	// A pane part ends in plain spaces, or in spaces of a background.
+	pane := func() string {
+		if rng.IntN(4) == 0 {
+			return part(w-12) + "\x1b[48;5;236m   "
+		}
+		return part(w-12) + "   "
+	}
 	for _, p := range []colorprofile.Profile{colorprofile.TrueColor, colorprofile.ANSI256, colorprofile.ANSI} {
 		r, out := newTestRenderer(t, w, h, p)
 		term := vt.NewEmulator(w, h)
 		rows := make([]string, h)
 		for i := range rows {
-			rows[i] = lists[rng.IntN(len(lists))] + "│" + part(w-9)
+			rows[i] = lists[rng.IntN(len(lists))] + "│" + pane()
 		}
 		for range 200 {
 			switch rng.IntN(3) {
@@ -345,12 +352,12 @@ func randomFrames(t *testing.T, w, h int, rng *rand.Rand) {
 				for i := range h - 1 {
 					rows[i] = rows[i][:strings.Index(rows[i], "│")] + rows[i+1][strings.Index(rows[i+1], "│"):]
 				}
-				rows[h-1] = lists[0] + "│" + part(w-9)
+				rows[h-1] = lists[0] + "│" + pane()
 			case 1: // a list row changes
 				i := rng.IntN(h)
 				rows[i] = lists[rng.IntN(len(lists))] + rows[i][strings.Index(rows[i], "│"):]
 			default: // a whole row changes
-				rows[rng.IntN(h)] = part(8) + "│" + part(w-9)
+				rows[rng.IntN(h)] = part(8) + "│" + pane()
 			}
 			r.render(frame(rows...))
 			r.flush()
@@ -358,11 +365,34 @@ func randomFrames(t *testing.T, w, h int, rng *rand.Rand) {
 			fresh := vt.NewEmulator(w, h)
 			var want strings.Builder
 			cw := colorprofile.Writer{Forward: &want, Profile: p}
-			_, _ = cw.WriteString(strings.Join(rows, "\r\n"))
+			_, _ = cw.WriteString(strings.Join(rows, ansi.ResetStyle+"\r\n")) // each line drawn on its own
 			_, _ = fresh.Write([]byte(want.String()))
 			if term.Render() != fresh.Render() {
 				t.Fatalf("%v: screen\n%s\nwant\n%s", p, term.Render(), fresh.Render())
 			}
+		}
+	}
+}
+
+func TestTrimBlankEnd(t *testing.T) {
+	red, bg := "\x1b[31m", "\x1b[44m"
+	for _, c := range []struct {
+		in    string
+		plain bool
+		want  string
+	}{
+		{"text   ", true, "text"},
+		{"text   ", false, "text   "}, // in some style from before
+		{red + "x" + ansi.ResetStyle + " y   ", false, red + "x" + ansi.ResetStyle + " y"},
+		{red + "x" + "\x1b[0m" + "   ", true, red + "x" + "\x1b[0m"},
+		{bg + "x   " + ansi.ResetStyle, true, bg + "x   " + ansi.ResetStyle}, // the spaces are styled
+		{bg + "x   ", true, bg + "x   "},
+		{"\x1b]8;;http://x\x1b\\" + "link   ", true, "\x1b]8;;http://x\x1b\\" + "link   "},
+		{"   ", true, ""},
+		{"no end", true, "no end"},
+	} {
+		if got := trimBlankEnd(c.in, c.plain); got != c.want {
+			t.Errorf("trimBlankEnd(%q, %v) = %q, want %q", c.in, c.plain, got, c.want)
 		}
 	}
 }
