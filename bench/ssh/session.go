@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/vt"
 	gossh "golang.org/x/crypto/ssh"
 )
@@ -100,6 +102,10 @@ func dialSession(ctx context.Context, addr, uid string, w, h int, slow time.Dura
 	return s, nil
 }
 
+// frameEnd closes a synchronized update: the server wraps each frame in
+// one.
+var frameEnd = []byte(ansi.ResetModeSynchronizedOutput)
+
 // readOutput feeds the session's output to the virtual terminal and, while
 // measuring, records the tokens that became visible.
 func (s *session) readOutput(r io.Reader) {
@@ -123,11 +129,21 @@ func (s *session) readOutput(r io.Reader) {
 		if n > 0 {
 			now := time.Now().UnixNano()
 			s.mu.Lock()
-			s.emu.Write(buf[:n])
-			s.bytes += int64(n)
-			if s.measuring.Load() {
-				s.scan(now)
+			// Each frame is looked at, as a terminal could show each: a
+			// read that a busy machine left to gather several frames must
+			// not hide a message that one of them showed.
+			for chunk := buf[:n]; len(chunk) > 0; {
+				k := len(chunk)
+				if i := bytes.Index(chunk, frameEnd); i >= 0 {
+					k = i + len(frameEnd)
+				}
+				s.emu.Write(chunk[:k])
+				if s.measuring.Load() {
+					s.scan(now)
+				}
+				chunk = chunk[k:]
 			}
+			s.bytes += int64(n)
 			s.mu.Unlock()
 			select {
 			case s.changed <- struct{}{}:
