@@ -71,7 +71,7 @@ func main() {
 	flag.IntVar(&c.width, "w", 100, "terminal width of every session")
 	flag.IntVar(&c.height, "h", 30, "terminal height of every session")
 	flag.IntVar(&c.connectParallel, "connect-parallel", 8, "SSH logins in flight while sessions open")
-	flag.IntVar(&c.senders, "senders", 8, "concurrent REST requests posting messages")
+	flag.IntVar(&c.senders, "senders", 16, "concurrent REST requests posting messages")
 	flag.BoolVar(&c.overload, "overload", false, "run past saturation: -rate 1000 unless set, and a quarter of the sessions read their output slowly")
 	flag.Float64Var(&c.slowFraction, "slow", 0, "fraction of sessions that read their output slowly (default 0.25 with -overload)")
 	flag.DurationVar(&c.slowRead, "slow-read", 250*time.Millisecond, "a slow session reads 4 KiB of output this often")
