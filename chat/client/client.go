@@ -76,7 +76,7 @@ func Login(ctx context.Context, cfg Config) (*Client, error) {
 		cfg:     cfg,
 		session: session,
 		backoff: backoff{min: cfg.ReconnectMin, max: cfg.ReconnectMax},
-		track:   newTracker(4096),
+		track:   newTracker(seenWindow),
 		events:  make(chan chat.Event, cfg.EventBuffer),
 		done:    make(chan struct{}),
 		status:  chat.ConnDisconnected,

@@ -23,6 +23,12 @@ type seenKey struct {
 // decoded frames, they are shared too).
 type senderMUID struct{ sender, muid string }
 
+// seenWindow is how many recent messages a client remembers for that. A
+// repeat comes from the overlap of catch-up with the frames that arrived
+// meanwhile (at most a few hundred), so a thousand is plenty; a server
+// holds one such set per SSH session.
+const seenWindow = 1024
+
 // newSeenSet grows its maps and ring as messages arrive: sized for the
 // limit up front, it cost every client about half a megabyte, which adds
 // up on a server holding one client per SSH session.
