@@ -40,13 +40,6 @@ func (m *Model) handleEvent(ev chat.Event) tea.Cmd {
 		m.list.SetPresence(ev.User.UID, ev.Online, ev.At)
 		m.header.SetPresence(ev.User.UID, ev.Online, ev.At)
 		m.members.SetPresence(ev.User.UID, ev.Online, ev.At)
-		if u, ok := s.users[ev.User.UID]; ok {
-			u.Status = chat.StatusOffline
-			if ev.Online {
-				u.Status = chat.StatusOnline
-			}
-			s.users[ev.User.UID] = u
-		}
 	case chat.GroupMemberChanged:
 		return m.memberChanged(ev)
 	case chat.ReactionChanged:
@@ -111,8 +104,8 @@ func (m *Model) incoming(msg chat.Message, catchUp bool) tea.Cmd {
 	open := msg.ConversationID == s.open
 	var cmds []tea.Cmd
 	if u := msg.SenderUser(); u != nil && !mine {
-		if _, known := s.users[u.UID]; !known {
-			s.users[u.UID] = *u
+		if _, known := s.names[u.UID]; !known {
+			s.names[u.UID] = u.Name
 		}
 	}
 	if open {

@@ -50,8 +50,8 @@ func TestMemberListReachesEveryPart(t *testing.T) {
 	if got := m.header.MembersCount(); got != 201 {
 		t.Fatalf("header counts %d members", got)
 	}
-	if u := m.st.users["u0150"]; u.Name != "User u0150" {
-		t.Fatalf("name of u0150: %+v", u)
+	if n := m.st.names["u0150"]; n != "User u0150" {
+		t.Fatalf("name of u0150: %q", n)
 	}
 	if mine := m.meIn(*m.st.openConv.WithGroup); mine.Scope != chat.ScopeModerator || mine.Status != chat.StatusOnline {
 		t.Fatalf("my membership %+v", mine)

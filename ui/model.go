@@ -85,7 +85,9 @@ type state struct {
 	open     string // the open conversation id
 	openConv chat.Conversation
 	members  []chat.GroupMember // of the open group
-	users    map[string]chat.User
+	// names are the display names known by uid (senders, members, the
+	// DM partner): all the panes need of a user.
+	names map[string]string
 	// lastMine and lastAny remember, per conversation, my newest message
 	// (for ↑ edit and /edit, /delete) and the newest of anyone's (/react).
 	lastMine, lastAny map[string]chat.Message
@@ -124,7 +126,7 @@ func New(be Backend, opts Options) Model {
 		status: statusbar.New(c, opts.ServerLabel), list: convlist.New(c), header: header.New(c),
 		pane: messages.New(c), composer: composer.New(c), dir: directory.New(c),
 		members: members.New(c), events: inspector.New(c), thread: thread.New(c), info: msginfo.New(c),
-		st: &state{focus: focusComposer, isDark: !opts.Light, users: map[string]chat.User{},
+		st: &state{focus: focusComposer, isDark: !opts.Light, names: map[string]string{},
 			lastMine: map[string]chat.Message{}, lastAny: map[string]chat.Message{}},
 	}
 	m.composeKeys = m.keys.composing()
@@ -135,7 +137,7 @@ func New(be Backend, opts Options) Model {
 	m.status.SetStatus(be.Status(), 0, 0)
 	m.applyHelpStyles()
 	m.composer.SetTarget(composer.Target{})
-	m.st.users[c.Me.UID] = c.Me
+	m.st.names[c.Me.UID] = c.Me.Name
 	return m
 }
 

@@ -34,7 +34,7 @@ func (m *Model) openConversation(c chat.Conversation) tea.Cmd {
 		cmds = append(cmds, m.fetchGroup(receiver), m.fetchMembers(receiver))
 	case c.WithUser != nil:
 		receiver = c.WithUser.UID
-		s.users[receiver] = *c.WithUser
+		s.names[receiver] = c.WithUser.Name
 		m.composer.SetMentionables([]chat.User{*c.WithUser})
 	default:
 		peer, rt, ok := chat.SplitConversationID(id, m.c.Me.UID)
@@ -47,7 +47,7 @@ func (m *Model) openConversation(c chat.Conversation) tea.Cmd {
 		m.composer.SetMentionables(nil)
 	}
 	m.pane.SetConversation(id, kind, c.Title(), scope)
-	m.pane.SetUsers(s.users)
+	m.pane.SetNames(s.names)
 	m.pane.SetLoading(true)
 	cmds = append(cmds,
 		m.composer.SetTarget(composer.Target{ConversationID: id, Receiver: receiver, ReceiverType: kind, Title: targetTitle(c)}),

@@ -51,7 +51,7 @@ func (m *Model) openThread(parent chat.Message) tea.Cmd {
 	}
 	s.threadOpen = true
 	m.thread.Open(parent, kind, scope)
-	m.thread.SetUsers(s.users)
+	m.thread.SetNames(s.names)
 	m.layout()
 	t := m.thread.Target()
 	return tea.Batch(

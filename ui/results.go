@@ -107,11 +107,11 @@ func (m *Model) handleResult(msg tea.Msg) (tea.Cmd, bool) {
 			if mem.UID == m.c.Me.UID && m.status.Status() == chat.ConnConnected {
 				mem.Status = chat.StatusOnline // the list may predate my socket
 			}
-			s.users[mem.UID] = mem.User
+			s.names[mem.UID] = mem.Name
 		}
 		m.composer.SetMentionableMembers(msg.members)
-		m.pane.SetUsers(s.users)
-		m.thread.SetUsers(s.users)
+		m.pane.SetNames(s.names)
+		m.thread.SetNames(s.names)
 		m.header.SetMembersCount(len(msg.members))
 		if g := s.openConv.WithGroup; g != nil {
 			me := m.meIn(*g)

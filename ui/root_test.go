@@ -85,7 +85,7 @@ func TestHistoryOfAnotherConversationIsDropped(t *testing.T) {
 	}
 	// Members of the group left behind are not applied either.
 	m.Update(membersMsg{guid: "avengers", members: []chat.GroupMember{{User: chat.User{UID: "x", Name: "Stray"}}}})
-	if _, ok := m.st.users["x"]; ok {
+	if _, ok := m.st.names["x"]; ok {
 		t.Fatal("members of another group applied")
 	}
 }

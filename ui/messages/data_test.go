@@ -12,7 +12,7 @@ import (
 
 func userPane(msgs []chat.Message) *Model {
 	m := New(testCommon())
-	m.SetUsers(users)
+	m.SetNames(names)
 	m.SetConversation("superhero1_user_superhero2", chat.ReceiverUser, "Captain America", "")
 	m.SetSize(80, 10)
 	m.SetMessages(msgs, false)

@@ -27,6 +27,15 @@ var users = map[string]chat.User{
 	"superhero5": {UID: "superhero5", Name: "Cyclops"},
 }
 
+// names are the users' display names, as the pane is given them.
+var names = func() map[string]string {
+	ns := make(map[string]string, len(users))
+	for uid, u := range users {
+		ns[uid] = u.Name
+	}
+	return ns
+}()
+
 const conv = "group_avengers"
 
 // at is a time of the fixed day, h:m.
@@ -89,7 +98,7 @@ func showcase() []chat.Message {
 
 func newPane(w, h int, msgs []chat.Message, hasMore bool) *Model {
 	m := New(testCommon())
-	m.SetUsers(users)
+	m.SetNames(names)
 	m.SetConversation(conv, chat.ReceiverGroup, "Avengers HQ", chat.ScopeAdmin)
 	m.SetSize(w, h)
 	m.SetMessages(msgs, hasMore)

@@ -433,9 +433,10 @@ const lastOwnScan = 200
 // Len is how many messages are loaded.
 func (m *Model) Len() int { return m.st.len() }
 
-// SetUsers gives the names shown for senders, mentions and actions.
-func (m *Model) SetUsers(users map[string]chat.User) {
-	m.r.SetUsers(users)
+// SetNames gives the display names, by uid, shown for senders, mentions
+// and actions.
+func (m *Model) SetNames(names map[string]string) {
+	m.r.SetNames(names)
 	m.gen++
 }
 

@@ -48,15 +48,16 @@ type Row struct {
 // no per-message state, so the pane and the thread view share it.
 type Renderer struct {
 	c     *common.Common
-	users map[string]chat.User
+	names map[string]string // display names by uid
 	pal   *palette
 }
 
 // NewRenderer builds a renderer over the shared context.
 func NewRenderer(c *common.Common) *Renderer { return &Renderer{c: c} }
 
-// SetUsers gives the names used for senders, mentions and actions.
-func (r *Renderer) SetUsers(users map[string]chat.User) { r.users = users }
+// SetNames gives the display names, by uid, used for senders, mentions and
+// actions. An empty name is as good as none: the uid is shown.
+func (r *Renderer) SetNames(names map[string]string) { r.names = names }
 
 // Name is how a uid is shown: "You" for me, else the best known name.
 func (r *Renderer) Name(uid string, e *chat.Entity) string {
@@ -66,8 +67,8 @@ func (r *Renderer) Name(uid string, e *chat.Entity) string {
 	if e != nil && e.User != nil && e.User.Name != "" {
 		return sanitize(e.User.Name)
 	}
-	if u, ok := r.users[uid]; ok && u.Name != "" {
-		return sanitize(u.Name)
+	if n := r.names[uid]; n != "" {
+		return sanitize(n)
 	}
 	return uid
 }

@@ -28,7 +28,7 @@ func benchRows() []chat.Message {
 // for each new message.
 func BenchmarkRender(b *testing.B) {
 	r := NewRenderer(testCommon())
-	r.SetUsers(users)
+	r.SetNames(names)
 	for _, c := range []struct {
 		name string
 		msgs []chat.Message

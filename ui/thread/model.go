@@ -108,8 +108,8 @@ func (m *Model) ApplyReaction(r chat.Reaction, added bool) {
 	m.replies.ApplyReaction(r, added)
 }
 
-// SetUsers gives the names shown for senders and mentions.
-func (m *Model) SetUsers(users map[string]chat.User) { m.replies.SetUsers(users) }
+// SetNames gives the display names, by uid, shown for senders and mentions.
+func (m *Model) SetNames(names map[string]string) { m.replies.SetNames(names) }
 
 // SetLoading shows that replies are loading (false also ends a failed
 // older-page request).

@@ -30,10 +30,10 @@ func open(t *testing.T, w, h int) *Model {
 	c := &common.Common{Theme: common.NewTheme(true, false), Now: func() time.Time { return now },
 		Me: chat.User{UID: "superhero1", Name: "Iron Man"}, Loc: time.UTC}
 	m := New(c)
-	m.SetUsers(map[string]chat.User{
-		"superhero1": {UID: "superhero1", Name: "Iron Man"},
-		"superhero2": {UID: "superhero2", Name: "Captain America"},
-		"superhero3": {UID: "superhero3", Name: "Spiderman"},
+	m.SetNames(map[string]string{
+		"superhero1": "Iron Man",
+		"superhero2": "Captain America",
+		"superhero3": "Spiderman",
 	})
 	m.SetSize(w, h)
 	parent := msg(1004, 0, "superhero3", at(10, 3), "on my way! 🕷️ Anyone need a lift to the 東京 tower?")
