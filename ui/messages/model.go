@@ -171,23 +171,32 @@ func (m *Model) Upsert(msg chat.Message) {
 	}
 }
 
-// keepPinned is how many messages a pane pinned to the newest keeps
-// loaded: many screens' worth. A busy conversation left open for hours
-// would otherwise hold its whole history in memory, once per session on
-// an SSH server; older ones come back as a page when scrolled to.
-const keepPinned = 200
+// screensKept is how many screens' worth of messages (a message taking at
+// least a line) a pane pinned to the newest keeps loaded, and minKept the
+// least it keeps however short the pane. A busy conversation left open for
+// hours would otherwise hold its whole history in memory, once per session
+// on an SSH server; older ones come back as a page when scrolled to.
+const (
+	screensKept = 4
+	minKept     = 50
+)
 
-// trimSlack lets that many more gather before trimming, so that trimming
-// is not a copy per message.
-const trimSlack = 100
+// keepPinned is how many messages a pinned pane keeps: a few screens of
+// its current height.
+func (m *Model) keepPinned() int { return max(screensKept*m.height, minKept) }
+
+// trimSlack lets that many more than keepPinned gather before trimming, so
+// that trimming is not a copy per message.
+func trimSlack(keep int) int { return keep / 2 }
 
 // trim drops the oldest messages past keepPinned (only while pinned: the
 // anchor of a scrolled pane stays valid), leaving them to LoadOlder.
 func (m *Model) trim() {
-	if m.st.len() <= keepPinned+trimSlack {
+	keep := m.keepPinned()
+	if m.st.len() <= keep+trimSlack(keep) {
 		return
 	}
-	extra := m.st.len() - keepPinned
+	extra := m.st.len() - keep
 	if m.sel != 0 && m.sel < m.st.items[extra].msg.ID {
 		return // the selected message stays loaded
 	}

@@ -268,8 +268,9 @@ func TestPinnedPaneKeepsABoundedWindow(t *testing.T) {
 	for _, msg := range many(1050, 2000) {
 		m.Upsert(msg)
 	}
-	if n := m.st.len(); n > keepPinned+trimSlack || n < keepPinned {
-		t.Fatalf("%d messages loaded after 2050 arrived pinned, want %d to %d", n, keepPinned, keepPinned+trimSlack)
+	keep := m.keepPinned()
+	if n := m.st.len(); n > keep+trimSlack(keep) || n < keep {
+		t.Fatalf("%d messages loaded after 2050 arrived pinned, want %d to %d", n, keep, keep+trimSlack(keep))
 	}
 	if lineOf(m, 3049) != 9 || !m.Pinned() {
 		t.Fatalf("newest not on the last line:\n%s", m.View())
@@ -292,6 +293,54 @@ func TestPinnedPaneKeepsABoundedWindow(t *testing.T) {
 	}
 	if m.st.len() != n+200 {
 		t.Fatalf("scrolled-up pane dropped messages: %d, want %d", m.st.len(), n+200)
+	}
+}
+
+func TestPinnedWindowFollowsThePaneHeight(t *testing.T) {
+	fill := func(h int) *Model {
+		m := newPane(80, h, many(1000, 50), false)
+		for _, msg := range many(1050, 2000) {
+			m.Upsert(msg)
+		}
+		return m
+	}
+	short, tall := fill(25), fill(90)
+	if k := short.keepPinned(); k != 100 {
+		t.Fatalf("a 25-line pane keeps %d, want 100", k)
+	}
+	if n := short.st.len(); n < 100 || n > 150 {
+		t.Fatalf("a 25-line pane holds %d messages, want 100 to 150", n)
+	}
+	if n := tall.st.len(); n < 360 {
+		t.Fatalf("a 90-line pane holds %d messages, want at least 360", n)
+	}
+	if k := newPane(80, 3, nil, false).keepPinned(); k != minKept {
+		t.Fatalf("a 3-line pane keeps %d, want the floor %d", k, minKept)
+	}
+
+	// Scrolling the short pane back to its top asks for what was dropped,
+	// page after page, each before the oldest then loaded.
+	m := short
+	for page := range 3 {
+		oldest := m.st.items[0].msg.ID
+		var load tea.Msg
+		for range 500 {
+			if load = press(m, "pgup"); load != nil {
+				break
+			}
+		}
+		lo, ok := load.(common.LoadOlder)
+		if !ok || lo.Before != oldest || lo.ConversationID != conv {
+			t.Fatalf("page %d: reaching the top sent %#v, want LoadOlder before %d", page, load, oldest)
+		}
+		if again := press(m, "pgup"); again != nil {
+			t.Fatalf("page %d: asked again while a page is in flight: %#v", page, again)
+		}
+		top := m.st.items[0].msg.ID
+		m.Prepend(many(top-30, 30), true)
+		if m.st.items[0].msg.ID != top-30 || m.Pinned() {
+			t.Fatalf("page %d: oldest %d pinned %v after the page, want %d and scrolled", page, m.st.items[0].msg.ID, m.Pinned(), top-30)
+		}
 	}
 }
 
