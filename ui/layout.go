@@ -103,10 +103,11 @@ func (m *Model) layout() {
 // FrameDue reports that the open conversation received enough messages
 // since the last frame that, drawn much later, some would scroll past
 // without ever being on screen. A server pacing the frames of many
-// sessions draws such a session soon.
+// sessions draws such a session soon. Without a screen size nothing is
+// drawn, so no frame is ever due.
 func (m Model) FrameDue() bool {
 	s := m.st
-	return !s.dirOpen && !s.showHelp && !s.threadOpen && m.pane.Overflowing()
+	return s.width > 0 && s.height > 0 && !s.dirOpen && !s.showHelp && !s.threadOpen && m.pane.Overflowing()
 }
 
 // View draws the whole screen.

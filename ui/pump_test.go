@@ -164,3 +164,20 @@ func TestHugeBurstIsTakenWhole(t *testing.T) {
 		t.Fatalf("%d events held", n)
 	}
 }
+
+// A screen of no size is never drawn, so a burst is not held for a frame
+// that never comes: the terminal reported 0×0 after a real size.
+func TestBurstIsNotHeldWithoutAScreen(t *testing.T) {
+	m := rootModel(t, 120, 36)
+	m.Update(conversationsMsg{convs: []chat.Conversation{group("avengers", "Avengers HQ")}})
+	m.Update(convlist.OpenMsg{Conversation: group("avengers", "Avengers HQ")})
+	m.Update(tea.WindowSizeMsg{Width: 0, Height: 0})
+	var burst []chat.Event
+	for i := range 60 {
+		burst = append(burst, chat.MessageReceived{Message: text(chat.ID(100+i), "group_avengers", "superhero2", "burst")})
+	}
+	m.Update(eventBatchMsg{evs: burst})
+	if n := len(m.st.held); n != 0 || m.pane.Len() != 60 {
+		t.Fatalf("%d events held, pane holds %d; want none held, 60", n, m.pane.Len())
+	}
+}
