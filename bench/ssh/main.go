@@ -59,6 +59,7 @@ type config struct {
 	serverMemLimit        string
 	ownProfile            string
 	serverMemStats        string
+	serverGOGC            string
 }
 
 func main() {
@@ -81,6 +82,7 @@ func main() {
 	flag.StringVar(&c.serverHeap, "server-heapprofile", "", "write the server's heap profile, taken once every session is open, to this file")
 	flag.StringVar(&c.serverHeapEnd, "server-heapprofile-end", "", "write the server's heap profile, taken after the grace period, to this file")
 	flag.StringVar(&c.serverMemLimit, "server-memlimit", "", "run the server with this GOMEMLIMIT (for example 600MiB)")
+	flag.StringVar(&c.serverGOGC, "server-gogc", "", "run the server with this GOGC (for example 50)")
 	flag.StringVar(&c.serverLog, "server-log", "", "keep the server's log in this file")
 	flag.StringVar(&c.serverTrace, "server-trace", "", "write an execution trace of the server's first 5 s of the send phase to this file (go tool trace)")
 	flag.StringVar(&c.serverBlock, "server-blockprofile", "", "write the server's blocking profile (where goroutines waited), taken after the send phase, to this file")

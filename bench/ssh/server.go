@@ -67,6 +67,9 @@ func startServer(ctx context.Context, c config, log *slog.Logger) (*server, erro
 	if c.serverMemLimit != "" {
 		cmd.Env = append(cmd.Env, "GOMEMLIMIT="+c.serverMemLimit)
 	}
+	if c.serverGOGC != "" {
+		cmd.Env = append(cmd.Env, "GOGC="+c.serverGOGC)
+	}
 	var pprofAddr string
 	if c.serverProfile != "" || c.serverHeap != "" || c.serverBlock != "" || c.serverTrace != "" || c.serverHeapEnd != "" || c.serverMemStats != "" {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
