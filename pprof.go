@@ -12,8 +12,8 @@ import (
 
 // startPprof serves Go's profiler on addr (COMETTERM_PPROF, loopback
 // only, for benchmarks) and returns the function that stops it. An empty
-// addr serves nothing.
-func startPprof(addr string, log *slog.Logger) func() {
+// addr serves nothing. block turns on the blocking and mutex profiles.
+func startPprof(addr string, block bool, log *slog.Logger) func() {
 	if addr == "" {
 		return func() {}
 	}
@@ -27,10 +27,14 @@ func startPprof(addr string, log *slog.Logger) func() {
 		log.Warn("pprof not started", "err", err)
 		return func() {}
 	}
-	// Contention too: where requests wait (locks, channels, the store's
-	// single writer) is what a saturated server needs explained.
-	runtime.SetMutexProfileFraction(10)
-	runtime.SetBlockProfileRate(int(time.Millisecond))
+	// Contention too, when asked (COMETTERM_PPROF_BLOCK): where requests
+	// wait (locks, channels, the store's single writer) is what a
+	// saturated server needs explained, but recording it costs every
+	// channel operation some time, which skews the other profiles.
+	if block {
+		runtime.SetMutexProfileFraction(10)
+		runtime.SetBlockProfileRate(int(time.Millisecond))
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)

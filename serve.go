@@ -20,7 +20,7 @@ import (
 // down gracefully.
 func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Writer) error {
 	s := cfg.Serve
-	defer startPprof(os.Getenv("COMETTERM_PPROF"), log)()
+	defer startPprof(os.Getenv("COMETTERM_PPROF"), os.Getenv("COMETTERM_PPROF_BLOCK") != "", log)()
 	n, err := startNode(ctx, nodeSpec{
 		DataDir: cfg.DataDir, HTTPAddr: s.HTTP,
 		AppID: s.AppID, AuthKey: s.AuthKey, RESTKey: s.RESTAPIKey,

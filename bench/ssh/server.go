@@ -80,6 +80,9 @@ func startServer(ctx context.Context, c config, log *slog.Logger) (*server, erro
 		pprofAddr = ln.Addr().String()
 		ln.Close()
 		cmd.Env = append(cmd.Env, "COMETTERM_PPROF="+pprofAddr)
+		if c.serverBlock != "" {
+			cmd.Env = append(cmd.Env, "COMETTERM_PPROF_BLOCK=1")
+		}
 	}
 	if err := cmd.Start(); err != nil {
 		os.RemoveAll(dataDir)
