@@ -317,10 +317,7 @@ func (s *Server) teaHandler(sess ssh.Session) (tea.Model, []tea.ProgramOption) {
 		wish.Errorln(sess, "Could not open the chat:", err)
 		return nil, nil
 	}
-	go func() {
-		<-sess.Context().Done()
-		cleanup()
-	}()
+	context.AfterFunc(sess.Context(), cleanup) // no goroutine waits for it
 	s.log.Info("ssh session", "uid", uid, "remote", sess.RemoteAddr().String())
 	if s.opts.FrameInterval < 0 {
 		return m, nil
