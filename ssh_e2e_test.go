@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -793,4 +794,41 @@ func TestSSHColourAndBackgroundPerSession(t *testing.T) {
 func luminance(c color.Color) float64 {
 	r, g, b, _ := c.RGBA()
 	return (0.2126*float64(r) + 0.7152*float64(g) + 0.0722*float64(b)) / 0xffff
+}
+
+// SIGTERM with an SSH session open: the server ends the session itself
+// (its programs do not take the server's signals) and exits cleanly and
+// promptly.
+func TestSSHSessionEndsWhenServerStops(t *testing.T) {
+	f := newChatFixture(t)
+	st := f.ssh(t, "alice")
+	defer st.close()
+	if err := f.p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	stopped := time.Now()
+	select {
+	case <-st.ended:
+	case <-time.After(15 * time.Second):
+		t.Fatal("the SSH session did not end after SIGTERM")
+	}
+	// Ended by the server, not by its shutdown's 10 s deadline.
+	if d := time.Since(stopped); d > 5*time.Second {
+		t.Fatalf("the session ended %v after SIGTERM", d)
+	}
+	done := make(chan error, 1)
+	go func() { done <- f.p.cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve exited with %v after SIGTERM", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not stop after SIGTERM with a session open")
+	}
+	// Not held to the shutdown's 10 s deadline by the client's connection,
+	// which stays open after its session.
+	if d := time.Since(stopped); d > 5*time.Second {
+		t.Fatalf("serve exited %v after SIGTERM", d)
+	}
 }

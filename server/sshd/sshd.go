@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -73,6 +74,9 @@ type Server struct {
 	active atomic.Int64
 	pacer  *framePacer
 	log    *slog.Logger
+
+	progMu   sync.Mutex
+	programs map[*tea.Program]struct{} // the sessions' running programs, for Shutdown
 }
 
 // context keys set during authentication and read by the session.
@@ -105,7 +109,7 @@ func New(opts Options) (*Server, error) {
 	if opts.FrameShare == 0 {
 		opts.FrameShare = DefaultFrameShare
 	}
-	s := &Server{opts: opts, log: opts.Logger}
+	s := &Server{opts: opts, log: opts.Logger, programs: map[*tea.Program]struct{}{}}
 	base := opts.FrameInterval
 	if base <= 0 {
 		base = DefaultFrameInterval
@@ -143,14 +147,32 @@ func (s *Server) Serve(ln net.Listener) error {
 	return err
 }
 
-// Shutdown stops accepting and waits (bounded by ctx) for sessions to end,
-// then closes what is left.
+// Shutdown stops accepting, asks every session's program to quit (a chat
+// session never ends by itself; quitting restores its terminal), waits
+// (bounded by ctx) for the sessions to end, then closes the connections
+// left: a client may keep its connection open after its session.
 func (s *Server) Shutdown(ctx context.Context) error {
-	err := s.srv.Shutdown(ctx)
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
-		return s.srv.Close()
+	done := make(chan error, 1)
+	go func() { done <- s.srv.Shutdown(ctx) }()
+	s.progMu.Lock()
+	for p := range s.programs {
+		go p.Quit() // Quit waits for the program's loop
 	}
-	return err
+	s.progMu.Unlock()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for s.active.Load() > 0 && ctx.Err() == nil {
+		select {
+		case <-tick.C:
+		case <-ctx.Done():
+		}
+	}
+	closeErr := s.srv.Close()
+	if err := <-done; err != nil && !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled) &&
+		!errors.Is(err, ssh.ErrServerClosed) {
+		return err
+	}
+	return closeErr
 }
 
 // Active is the number of open chat sessions.
@@ -265,7 +287,9 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	pump, _ := inner.(eventPumper)
 	out := newOutputWriter(sess, s.opts.OutputBacklog)
 	sess.Context().SetValue(keyOutput, out)
-	opts = append(append(opts, bm.MakeOptions(sess)...), tea.WithOutput(out))
+	// The server's signals are the server's to handle (it closes every
+	// session on shutdown), not each session's program's.
+	opts = append(append(opts, bm.MakeOptions(sess)...), tea.WithOutput(out), tea.WithoutSignalHandler())
 	if fc, ok := m.(frameCap); ok && !s.opts.CellRenderer {
 		if pty, _, hasPTY := sess.Pty(); hasPTY {
 			env := append(sess.Environ(), "TERM="+pty.Term)
@@ -277,18 +301,29 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 			// (terminal queries, clipboard): ten times a second is soon
 			// enough, and hundreds of idle sessions wake less.
 			p := tea.NewProgram(m, append(opts, tea.WithoutRenderer(), tea.WithFPS(queuedOutputFPS))...)
-			if pump != nil {
-				pump.PumpEvents(p.Send, sess.Context().Done())
-			}
-			return p
+			return s.started(p, sess, pump)
 		}
 	}
 	p := tea.NewProgram(m, opts...)
+	// Send waits for the program's loop, and the writer must not.
+	out.setResync(func() { go p.Send(tea.ClearScreen()) })
+	return s.started(p, sess, pump)
+}
+
+// started starts the event pump of a session's program, if its model has
+// one, and keeps the program for Shutdown while the session lasts.
+func (s *Server) started(p *tea.Program, sess ssh.Session, pump eventPumper) *tea.Program {
 	if pump != nil {
 		pump.PumpEvents(p.Send, sess.Context().Done())
 	}
-	// Send waits for the program's loop, and the writer must not.
-	out.setResync(func() { go p.Send(tea.ClearScreen()) })
+	s.progMu.Lock()
+	s.programs[p] = struct{}{}
+	s.progMu.Unlock()
+	context.AfterFunc(sess.Context(), func() {
+		s.progMu.Lock()
+		delete(s.programs, p)
+		s.progMu.Unlock()
+	})
 	return p
 }
 
