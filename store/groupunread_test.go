@@ -57,12 +57,8 @@ func order(t *testing.T, db *store.DB, uid string) []string {
 }
 
 func TestGroupUnreadCountsOverManyMessages(t *testing.T) {
-	db := newDB(t)
+	db := groupG(t, "dave")
 	ctx := context.Background()
-	for _, u := range []string{"alice", "bob", "carol", "dave"} {
-		mustUser(t, db, u, u)
-	}
-	mustGroup(t, db, "g", "alice", chat.GroupPublic, "bob", "carol")
 	const cid = "group_g"
 	at := t0 + 10
 	var sent []chat.Message

@@ -38,6 +38,18 @@ func mustUser(t testing.TB, db *store.DB, uid, name string) chat.User {
 	return u
 }
 
+// groupG is a store with users alice, bob, carol (and any others given,
+// each named as itself) and the public group g of alice, bob and carol.
+func groupG(t testing.TB, others ...string) *store.DB {
+	t.Helper()
+	db := newDB(t)
+	for _, u := range append([]string{"alice", "bob", "carol"}, others...) {
+		mustUser(t, db, u, u)
+	}
+	mustGroup(t, db, "g", "alice", chat.GroupPublic, "bob", "carol")
+	return db
+}
+
 func mustGroup(t testing.TB, db *store.DB, guid, owner string, typ chat.GroupType, members ...string) chat.Group {
 	t.Helper()
 	ctx := context.Background()

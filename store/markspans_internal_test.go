@@ -38,24 +38,32 @@ func TestGaps(t *testing.T) {
 	}
 }
 
-// Deleting a group deletes its members' mark spans and no others.
-func TestDeleteGroupDropsMarkSpans(t *testing.T) {
+// storeWithUsers opens a fresh store holding the given users, and a check
+// that fails the test on an error.
+func storeWithUsers(t *testing.T, uids ...string) (*DB, func(error)) {
+	t.Helper()
 	d, err := Open(filepath.Join(t.TempDir(), "s.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer d.Close()
-	ctx := context.Background()
+	t.Cleanup(func() { d.Close() })
 	must := func(err error) {
 		t.Helper()
 		if err != nil {
 			t.Fatal(err)
 		}
 	}
-	for _, uid := range []string{"alice", "bob"} {
-		_, err := d.CreateUser(ctx, chat.User{UID: uid, Name: uid, CreatedAt: 1})
+	for _, uid := range uids {
+		_, err := d.CreateUser(context.Background(), chat.User{UID: uid, Name: uid, CreatedAt: 1})
 		must(err)
 	}
+	return d, must
+}
+
+// Deleting a group deletes its members' mark spans and no others.
+func TestDeleteGroupDropsMarkSpans(t *testing.T) {
+	d, must := storeWithUsers(t, "alice", "bob")
+	ctx := context.Background()
 	for _, guid := range []string{"a", "b"} {
 		_, err := d.CreateGroup(ctx, chat.Group{GUID: guid, Name: guid, Type: chat.GroupPublic, Owner: "alice", CreatedAt: 1}, "")
 		must(err)
@@ -87,22 +95,9 @@ func TestDeleteGroupDropsMarkSpans(t *testing.T) {
 // A read receipt for the newest of many messages in a group writes one
 // receipt row and one span, not a row per message.
 func TestGroupReceiptWritesNoRowPerMessage(t *testing.T) {
-	d, err := Open(filepath.Join(t.TempDir(), "s.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
+	d, must := storeWithUsers(t, "alice", "bob")
 	ctx := context.Background()
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, uid := range []string{"alice", "bob"} {
-		_, err := d.CreateUser(ctx, chat.User{UID: uid, Name: uid, CreatedAt: 1})
-		must(err)
-	}
+	var err error
 	_, err = d.CreateGroup(ctx, chat.Group{GUID: "g", Name: "g", Type: chat.GroupPublic, Owner: "alice", CreatedAt: 1}, "")
 	must(err)
 	_, _, err = d.AddMember(ctx, "g", "bob", chat.ScopeParticipant, "alice", 2)

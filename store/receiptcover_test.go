@@ -95,12 +95,8 @@ func reply(from, guid string, parent chat.ID, body string, at int64) chat.Messag
 // Receipts and marks (REST) for later messages show on the earlier ones:
 // replies included, the reader's own messages not.
 func TestGroupReceiptsCoverEarlierMessages(t *testing.T) {
-	db := newDB(t)
+	db := groupG(t)
 	ctx := context.Background()
-	for _, u := range []string{"alice", "bob", "carol"} {
-		mustUser(t, db, u, u)
-	}
-	mustGroup(t, db, "g", "alice", chat.GroupPublic, "bob", "carol")
 	const cid = "group_g"
 	m1 := mustSend(t, db, text("alice", "g", chat.ReceiverGroup, "1", t0+1))
 	m2 := mustSend(t, db, text("alice", "g", chat.ReceiverGroup, "2", t0+2))
@@ -142,12 +138,8 @@ func TestGroupReceiptsCoverEarlierMessages(t *testing.T) {
 // messages (or were marks), and reading implies delivery. A member who
 // joined after the message keeps it from completing until they name it.
 func TestGroupReceiptsAllFromCoveringReceipts(t *testing.T) {
-	db := newDB(t)
+	db := groupG(t, "dave")
 	ctx := context.Background()
-	for _, u := range []string{"alice", "bob", "carol", "dave"} {
-		mustUser(t, db, u, u)
-	}
-	mustGroup(t, db, "g", "alice", chat.GroupPublic, "bob", "carol")
 	m1 := mustSend(t, db, text("alice", "g", chat.ReceiverGroup, "1", t0+1))
 	m2 := mustSend(t, db, text("alice", "g", chat.ReceiverGroup, "2", t0+2))
 
@@ -266,12 +258,8 @@ func lastID(t *testing.T, db *store.DB, uid, cid string) chat.ID {
 // on; the messages before it stay read, and reading again covers the
 // cleared ones with the new time.
 func TestGroupMarkUnreadAndReceipts(t *testing.T) {
-	db := newDB(t)
+	db := groupG(t)
 	ctx := context.Background()
-	for _, u := range []string{"alice", "bob", "carol"} {
-		mustUser(t, db, u, u)
-	}
-	mustGroup(t, db, "g", "alice", chat.GroupPublic, "bob", "carol")
 	const cid = "group_g"
 	m1 := mustSend(t, db, text("alice", "g", chat.ReceiverGroup, "1", t0+1))
 	m2 := mustSend(t, db, text("alice", "g", chat.ReceiverGroup, "2", t0+2))

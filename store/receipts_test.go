@@ -82,12 +82,8 @@ func TestReceiptsOneToOne(t *testing.T) {
 }
 
 func TestReceiptsAllInGroup(t *testing.T) {
-	db := newDB(t)
+	db := groupG(t, "dave")
 	ctx := context.Background()
-	for _, u := range []string{"alice", "bob", "carol", "dave"} {
-		mustUser(t, db, u, u)
-	}
-	mustGroup(t, db, "g", "alice", chat.GroupPublic, "bob", "carol")
 	m := mustSend(t, db, text("alice", "g", chat.ReceiverGroup, "hi", t0))
 
 	r, err := db.Receipt(ctx, "bob", m.ID, chat.ReceiptDelivered, t0+1)
