@@ -234,19 +234,7 @@ func wantViews(t testing.TB, db *store.DB, golden string) {
 	if got == want {
 		return
 	}
-	gl, wl := strings.Split(got, "\n"), strings.Split(want, "\n")
-	for i := range max(len(gl), len(wl)) {
-		var g, w string
-		if i < len(gl) {
-			g = gl[i]
-		}
-		if i < len(wl) {
-			w = wl[i]
-		}
-		if g != w {
-			t.Fatalf("views differ from %s at line %d:\n got %s\nwant %s", golden, i+1, g, w)
-		}
-	}
+	failAtFirstDifference(t, "views differ from "+golden, got, want)
 }
 
 // A database that version 2 left behind shows the same conversations

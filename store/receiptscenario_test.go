@@ -272,19 +272,7 @@ func wantText(t *testing.T, got, name string) {
 	if got == want {
 		return
 	}
-	gl, wl := strings.Split(got, "\n"), strings.Split(want, "\n")
-	for i := range max(len(gl), len(wl)) {
-		var g, w string
-		if i < len(gl) {
-			g = gl[i]
-		}
-		if i < len(wl) {
-			w = wl[i]
-		}
-		if g != w {
-			t.Fatalf("%s differs at line %d:\n got %s\nwant %s", name, i+1, g, w)
-		}
-	}
+	failAtFirstDifference(t, name+" differs", got, want)
 }
 
 // dumpRows prints the rows of the scenario's tables as INSERT statements.
