@@ -52,6 +52,7 @@ type config struct {
 	appID, authKey, restK string
 	serverProfile         string
 	serverHeap            string
+	serverGoroutines      string
 	serverBlock           string
 	serverTrace           string
 	serverLog             string
@@ -80,6 +81,7 @@ func main() {
 	flag.BoolVar(&c.verbose, "v", false, "log progress")
 	flag.StringVar(&c.serverProfile, "server-cpuprofile", "", "write the server's CPU profile of the send phase to this file (through COMETTERM_PPROF)")
 	flag.StringVar(&c.serverHeap, "server-heapprofile", "", "write the server's heap profile, taken once every session is open, to this file")
+	flag.StringVar(&c.serverGoroutines, "server-goroutines", "", "write the server's goroutines, grouped by stack, taken once every session is open, to this file")
 	flag.StringVar(&c.serverHeapEnd, "server-heapprofile-end", "", "write the server's heap profile, taken after the grace period, to this file")
 	flag.StringVar(&c.serverMemLimit, "server-memlimit", "", "run the server with this GOMEMLIMIT (for example 600MiB)")
 	flag.StringVar(&c.serverGOGC, "server-gogc", "", "run the server with this GOGC (for example 50)")

@@ -92,6 +92,11 @@ func run(ctx context.Context, c config, log *slog.Logger) error {
 			log.Warn("server heap profile", "err", err)
 		}
 	}
+	if c.serverGoroutines != "" {
+		if err := srv.profile(ctx, "goroutine?debug=1", 0, c.serverGoroutines); err != nil {
+			log.Warn("server goroutine profile", "err", err)
+		}
+	}
 
 	// Measure.
 	smp := &sampler{peakRSS: rssOpen}

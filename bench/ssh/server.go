@@ -71,7 +71,7 @@ func startServer(ctx context.Context, c config, log *slog.Logger) (*server, erro
 		cmd.Env = append(cmd.Env, "GOGC="+c.serverGOGC)
 	}
 	var pprofAddr string
-	if c.serverProfile != "" || c.serverHeap != "" || c.serverBlock != "" || c.serverTrace != "" || c.serverHeapEnd != "" || c.serverMemStats != "" {
+	if c.serverProfile != "" || c.serverHeap != "" || c.serverGoroutines != "" || c.serverBlock != "" || c.serverTrace != "" || c.serverHeapEnd != "" || c.serverMemStats != "" {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			os.RemoveAll(dataDir)
