@@ -1,27 +1,33 @@
 package client
 
-import "cometterm/chat"
+import (
+	"hash/maphash"
+
+	"cometterm/chat"
+)
 
 // seenSet remembers the most recent message ids and (sender, muid) pairs
 // so that a message reaching us twice (live and by catch-up, or fetched
 // and pushed) is delivered once. It forgets the oldest entries first.
 type seenSet struct {
 	limit int
+	seed  maphash.Seed
 	ids   map[chat.ID]struct{}
-	muids map[senderMUID]struct{}
-	order []seenKey // ring of insertions
+	muids map[uint64]struct{} // hashes of (sender, muid)
+	order []seenKey           // ring of insertions
 	next  int
 }
 
+// seenKey is one remembered message. The (sender, muid) pair is kept as a
+// 64-bit hash rather than its two strings: a server holds one set per SSH
+// session, and the strings kept the sets at ~85 KB each. Two different
+// pairs sharing a hash would make the later message look like a repeat;
+// with a random seed per set and at most a thousand entries that is about
+// one chance in 10^16 per message, and a sender cannot aim for it.
 type seenKey struct {
 	id   chat.ID
-	muid senderMUID
+	muid uint64 // 0: the message had no muid
 }
-
-// senderMUID names a message by its sender's own id for it. The strings
-// are the message's: no key is built per message (with clients sharing
-// decoded frames, they are shared too).
-type senderMUID struct{ sender, muid string }
 
 // seenWindow is how many recent messages a client remembers for that. A
 // repeat comes from the overlap of catch-up with the frames that arrived
@@ -35,25 +41,41 @@ const seenWindow = 1024
 func newSeenSet(limit int) *seenSet {
 	return &seenSet{
 		limit: limit,
+		seed:  maphash.MakeSeed(),
 		ids:   map[chat.ID]struct{}{},
-		muids: map[senderMUID]struct{}{},
+		muids: map[uint64]struct{}{},
 	}
 }
 
-func muidKey(m *chat.Message) senderMUID {
+// muidKey hashes m's (sender, muid) pair; 0 when m has no muid. The
+// sender's length goes in first so that ("ab", "c") and ("a", "bc") differ.
+func (s *seenSet) muidKey(m *chat.Message) uint64 {
 	if m.MUID == "" {
-		return senderMUID{}
+		return 0
 	}
-	return senderMUID{m.Sender, m.MUID}
+	var h maphash.Hash
+	h.SetSeed(s.seed)
+	var n [8]byte
+	for i, l := 0, uint64(len(m.Sender)); i < len(n); i, l = i+1, l>>8 {
+		n[i] = byte(l)
+	}
+	h.Write(n[:])
+	h.WriteString(m.Sender)
+	h.WriteString(m.MUID)
+	return max(h.Sum64(), 1) // 0 means "no muid"
 }
 
 // seen reports whether m was recorded before.
 func (s *seenSet) seen(m *chat.Message) bool {
-	if _, ok := s.ids[m.ID]; ok && m.ID != 0 {
+	return s.has(seenKey{id: m.ID, muid: s.muidKey(m)})
+}
+
+func (s *seenSet) has(k seenKey) bool {
+	if _, ok := s.ids[k.id]; ok && k.id != 0 {
 		return true
 	}
-	if k := muidKey(m); k.muid != "" {
-		if _, ok := s.muids[k]; ok {
+	if k.muid != 0 {
+		if _, ok := s.muids[k.muid]; ok {
 			return true
 		}
 	}
@@ -62,16 +84,16 @@ func (s *seenSet) seen(m *chat.Message) bool {
 
 // add records m; it returns false if m had been recorded already.
 func (s *seenSet) add(m *chat.Message) bool {
-	if s.seen(m) {
+	k := seenKey{id: m.ID, muid: s.muidKey(m)}
+	if s.has(k) {
 		return false
 	}
-	k := seenKey{id: m.ID, muid: muidKey(m)}
 	if len(s.order) < s.limit {
 		s.order = append(s.order, k)
 	} else {
 		old := s.order[s.next]
 		delete(s.ids, old.id)
-		if old.muid.muid != "" {
+		if old.muid != 0 {
 			delete(s.muids, old.muid)
 		}
 		s.order[s.next] = k
@@ -80,7 +102,7 @@ func (s *seenSet) add(m *chat.Message) bool {
 	if k.id != 0 {
 		s.ids[k.id] = struct{}{}
 	}
-	if k.muid.muid != "" {
+	if k.muid != 0 {
 		s.muids[k.muid] = struct{}{}
 	}
 	return true

@@ -4,6 +4,8 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
+	"runtime"
+	"strconv"
 	"testing"
 	"time"
 
@@ -66,6 +68,40 @@ func TestSeenSetByIDAndMUIDAndForgetsOldest(t *testing.T) {
 	if s.seen(&chat.Message{}) {
 		t.Fatal("a message without id or muid counts as seen")
 	}
+	// The pair is hashed whole: moving a byte from sender to muid is
+	// another pair.
+	s.add(&chat.Message{Sender: "ab", MUID: "c"})
+	if s.seen(&chat.Message{Sender: "a", MUID: "bc"}) {
+		t.Fatal(`("a", "bc") taken for ("ab", "c")`)
+	}
+	if !s.seen(&chat.Message{ID: 77, Sender: "ab", MUID: "c"}) {
+		t.Fatal("muid repeat not seen")
+	}
+}
+
+// BenchmarkSeenSetFull reports the heap a full repeat filter holds (one
+// per SSH session on a server) and the cost of recording a message.
+func BenchmarkSeenSetFull(b *testing.B) {
+	msgs := make([]chat.Message, 2*seenWindow)
+	for i := range msgs {
+		msgs[i] = chat.Message{ID: chat.ID(i + 1), Sender: "user" + strconv.Itoa(i%200), MUID: "cometterm-" + strconv.Itoa(i)}
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	s := newSeenSet(seenWindow)
+	for i := range msgs {
+		s.add(&msgs[i])
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	held := after.HeapAlloc - before.HeapAlloc
+	i := 0
+	for b.Loop() {
+		s.add(&msgs[i%len(msgs)])
+		i++
+	}
+	b.ReportMetric(float64(held), "heap-B/set")
 }
 
 func jwtWith(payload string) string {
