@@ -2,9 +2,17 @@ package server_test
 
 import (
 	"bytes"
+	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"testing"
+	"time"
+
+	"cometterm/chat"
+	"cometterm/server"
+	"cometterm/store"
 )
 
 // BenchmarkSendMessage measures POST /v3/messages through the whole
@@ -22,6 +30,79 @@ func BenchmarkSendMessage(b *testing.B) {
 		req := httptest.NewRequest("POST", "/v3/messages", bytes.NewReader(body))
 		req.Header.Set("apikey", testRESTKey)
 		req.Header.Set("onBehalfOf", "alice")
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		if w.Code != http.StatusOK {
+			b.Fatalf("status %d: %s", w.Code, w.Body)
+		}
+	}
+}
+
+// fanoutPublisher asks the store for a group message's recipients as the
+// realtime hub does for every fan-out, and drops the rest.
+type fanoutPublisher struct {
+	*recorder
+	db   *store.DB
+	want int
+	b    *testing.B
+}
+
+func (p *fanoutPublisher) PublishMessage(m chat.Message, origin string, alsoTo ...string) {
+	if m.ReceiverType != chat.ReceiverGroup {
+		return
+	}
+	uids, err := p.db.MemberUIDs(context.Background(), m.Receiver)
+	if err != nil || len(uids) != p.want {
+		p.b.Errorf("recipients of %d: %d uids, %v", m.ID, len(uids), err)
+	}
+}
+
+// BenchmarkSendGroup200 measures what an SSH session's post costs: POST
+// /v3.0/messages with an auth token to a group of 200 members, through
+// the whole handler, with the recipients looked up as the hub does.
+func BenchmarkSendGroup200(b *testing.B) {
+	ctx := context.Background()
+	db, err := store.Open(filepath.Join(b.TempDir(), "chat.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	now := time.Unix(1_800_000_000, 0)
+	app, _, err := server.LoadOrCreateApp(ctx, db, testAppID, testAuthKey, testRESTKey, now)
+	if err != nil {
+		b.Fatal(err)
+	}
+	const members = 200
+	for i := range members {
+		uid := fmt.Sprintf("u%03d", i)
+		if _, err := db.CreateUser(ctx, chat.User{UID: uid, Name: uid, CreatedAt: now.Unix()}); err != nil {
+			b.Fatal(err)
+		}
+		if i == 0 {
+			_, err = db.CreateGroup(ctx, chat.Group{GUID: "g", Name: "G", Type: chat.GroupPublic, Owner: uid, CreatedAt: now.Unix()}, "")
+		} else {
+			_, _, err = db.AddMember(ctx, "g", uid, chat.ScopeParticipant, uid, now.Unix())
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	const token = "bench-token-u001"
+	if err := db.CreateAuthToken(ctx, chat.AuthToken{UID: "u001", Token: token, CreatedAt: now.Unix()}); err != nil {
+		b.Fatal(err)
+	}
+	pub := &fanoutPublisher{recorder: newRecorder(), db: db, want: members, b: b}
+	srv := server.New(db, app, pub, server.Options{
+		Now: func() time.Time { return now }, StandardLimit: 1 << 30, CoreLimit: 1 << 30,
+	})
+	h := srv.Handler()
+	body := []byte(`{"receiver":"g","receiverType":"group","category":"message","type":"text","data":{"text":"benchmark message"}}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		req := httptest.NewRequest("POST", "/v3.0/messages", bytes.NewReader(body))
+		req.Header.Set("appId", testAppID)
+		req.Header.Set("authToken", token)
+		req.Header.Set("resource", "WEB-bench")
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, req)
 		if w.Code != http.StatusOK {
