@@ -107,6 +107,8 @@ func startNode(ctx context.Context, spec nodeSpec) (_ *node, err error) {
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 		ConnState:         spec.connState,
+		// The hub writes in-process sockets directly when they have room.
+		ConnContext: realtime.ConnContext,
 	}
 
 	scheme := "http"

@@ -121,6 +121,16 @@ func (b *buffer) write(p []byte) (int, error) {
 	return n, nil
 }
 
+// space is how many more bytes fit.
+func (b *buffer) space() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.rclosed {
+		return 0
+	}
+	return b.limit - (len(b.data) - b.off)
+}
+
 // closeReader marks the reading end closed and drops what is buffered.
 func (b *buffer) closeReader() {
 	b.mu.Lock()
@@ -256,6 +266,16 @@ func (c *Conn) Write(p []byte) (int, error) {
 		case <-c.peer.done:
 		}
 	}
+}
+
+// WriteSpace is how many bytes a Write takes now without blocking: the
+// free space in the peer's buffer, 0 once either end is closed. Only a
+// concurrent Write can make it shrink.
+func (c *Conn) WriteSpace() int {
+	if c.writeCheck() != nil {
+		return 0
+	}
+	return c.out.space()
 }
 
 func (c *Conn) writeCheck() error {

@@ -570,3 +570,34 @@ func TestHTTPAndWebSocket(t *testing.T) {
 	}
 	ws.Close(websocket.StatusNormalClosure, "")
 }
+
+func TestWriteSpaceIsTheRoomLeft(t *testing.T) {
+	a, b := Pipe(100)
+	defer a.Close()
+	if got := a.WriteSpace(); got != 100 {
+		t.Fatalf("empty: %d", got)
+	}
+	if _, err := a.Write(make([]byte, 30)); err != nil {
+		t.Fatal(err)
+	}
+	if got := a.WriteSpace(); got != 70 {
+		t.Fatalf("after writing 30: %d", got)
+	}
+	if got := b.WriteSpace(); got != 100 {
+		t.Fatalf("the other direction: %d", got)
+	}
+	if _, err := b.Read(make([]byte, 10)); err != nil {
+		t.Fatal(err)
+	}
+	if got := a.WriteSpace(); got != 80 {
+		t.Fatalf("after the peer read 10: %d", got)
+	}
+	b.Close()
+	if got := a.WriteSpace(); got != 0 {
+		t.Fatalf("peer closed: %d", got)
+	}
+	a.Close()
+	if got := b.WriteSpace(); got != 0 {
+		t.Fatalf("own end closed: %d", got)
+	}
+}

@@ -26,6 +26,19 @@ type conn struct {
 
 	q          chan []byte
 	killed     chan struct{}
+
+	// space, when the connection under the socket can tell how many bytes
+	// it takes without blocking (an in-process one), lets send write a
+	// frame at once instead of waking the writer goroutine: one hand-off
+	// less for every frame of a fan-out to hundreds of local sessions.
+	space func() int
+	// wmu is held by whoever writes frames (the writer for a batch, send
+	// for a direct write); queued counts frames handed to q and not yet
+	// written. A direct write happens only with nothing queued, so frames
+	// go out in the order they were sent.
+	wmu    sync.Mutex
+	queued atomic.Int64
+
 	killOnce   sync.Once
 	code       websocket.StatusCode // written once, before killed is closed
 	reason     string
@@ -69,12 +82,42 @@ func newConn(h *Hub, ws *websocket.Conn) *conn {
 
 // send queues a frame without ever blocking; a full queue means the peer
 // cannot keep up, and it is disconnected rather than buffered without end.
+// Where the connection has room for it now, the frame is written at once.
 func (c *conn) send(frame []byte) {
+	if c.space != nil && c.writeNow(frame) {
+		return
+	}
+	c.queued.Add(1)
 	select {
 	case c.q <- frame:
 	default:
+		c.queued.Add(-1)
 		c.kill(websocket.StatusPolicyViolation, "slow consumer")
 	}
+}
+
+// directMargin is room kept beyond a frame for what else may be written
+// meanwhile: the frame's header and a control frame (a pong, a close) from
+// the reader.
+const directMargin = 1 << 10
+
+// writeNow writes frame on the caller's goroutine if that cannot block:
+// no write in progress, nothing queued before it, and room for it in the
+// connection. It reports whether it took the frame.
+func (c *conn) writeNow(frame []byte) bool {
+	if c.queued.Load() != 0 || !c.wmu.TryLock() {
+		return false
+	}
+	defer c.wmu.Unlock()
+	if c.queued.Load() != 0 || c.isKilled() || c.space() < len(frame)+directMargin {
+		return false
+	}
+	if err := c.write(frame); err != nil {
+		c.hub.log.Debug("websocket write failed", "conn", c.name(), "err", err)
+		c.kill(websocket.StatusGoingAway, "write failed")
+	}
+	c.hub.directWrites.Add(1)
+	return true
 }
 
 // kill asks the writer to close the socket with code and reason. Only the
@@ -133,7 +176,11 @@ const maxBatch = 64
 // the hub's watchdog cuts a socket whose write takes longer than
 // WriteTimeout instead.
 func (c *conn) writeBatch(first []byte) error {
-	if err := c.write(first); err != nil {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	err := c.write(first)
+	c.queued.Add(-1)
+	if err != nil {
 		return err
 	}
 	for range maxBatch - 1 {
@@ -141,7 +188,9 @@ func (c *conn) writeBatch(first []byte) error {
 		case <-c.killed:
 			return nil
 		case frame := <-c.q:
-			if err := c.write(frame); err != nil {
+			err := c.write(frame)
+			c.queued.Add(-1)
+			if err != nil {
 				return err
 			}
 		default:

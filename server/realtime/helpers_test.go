@@ -23,6 +23,7 @@ import (
 
 	"cometterm/chat"
 	"cometterm/chat/wire"
+	"cometterm/server/memconn"
 	"cometterm/server/token"
 	"cometterm/store"
 )
@@ -44,9 +45,24 @@ type env struct {
 	url string
 	log *logBuffer
 	seq atomic.Int64
+	// mem, when set, is the in-process listener the hub is served on
+	// instead of loopback TCP (newMemoryEnv).
+	mem *memconn.Listener
 }
 
 func newEnv(t *testing.T, tune ...func(*Options)) *env {
+	t.Helper()
+	return newEnvOn(t, nil, tune...)
+}
+
+// newMemoryEnv serves the hub on in-process connections of bufSize bytes
+// each way, as the server does for its SSH sessions' clients.
+func newMemoryEnv(t *testing.T, bufSize int, tune ...func(*Options)) *env {
+	t.Helper()
+	return newEnvOn(t, memconn.Listen("hub.test:80", bufSize), tune...)
+}
+
+func newEnvOn(t *testing.T, mem *memconn.Listener, tune ...func(*Options)) *env {
 	t.Helper()
 	ignore := goleak.IgnoreCurrent()
 	t.Cleanup(func() { goleak.VerifyNone(t, ignore) }) // runs last
@@ -64,8 +80,22 @@ func newEnv(t *testing.T, tune ...func(*Options)) *env {
 		f(&opts)
 	}
 	hub := New(db, opts)
-	srv := httptest.NewServer(hub)
-	e := &env{t: t, db: db, hub: hub, srv: srv, url: "ws" + strings.TrimPrefix(srv.URL, "http"), log: lb}
+	srv := httptest.NewUnstartedServer(hub)
+	srv.Config.ConnContext = ConnContext
+	srv.Start()
+	e := &env{t: t, db: db, hub: hub, srv: srv, url: "ws" + strings.TrimPrefix(srv.URL, "http"), log: lb, mem: mem}
+	if mem != nil {
+		served := make(chan struct{})
+		go func() {
+			defer close(served)
+			_ = srv.Config.Serve(mem)
+		}()
+		e.url = "ws://hub.test/"
+		t.Cleanup(func() {
+			mem.Close()
+			<-served
+		})
+	}
 	t.Cleanup(func() {
 		if err := hub.Close(); err != nil {
 			t.Errorf("hub close: %v", err)
@@ -203,7 +233,11 @@ func (e *env) dialRaw() *websocket.Conn { return e.dialBuffered(0) }
 func (e *env) dialBuffered(rcvbuf int) *websocket.Conn {
 	e.t.Helper()
 	var opts *websocket.DialOptions
-	if rcvbuf > 0 {
+	if e.mem != nil {
+		tr := &http.Transport{DialContext: e.mem.DialContext}
+		e.t.Cleanup(tr.CloseIdleConnections)
+		opts = &websocket.DialOptions{HTTPClient: &http.Client{Transport: tr}}
+	} else if rcvbuf > 0 {
 		d := &net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
 			var serr error
 			err := rc.Control(func(fd uintptr) {

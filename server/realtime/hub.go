@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -32,6 +33,9 @@ type Hub struct {
 	listening int
 
 	out *outbox
+	// directWrites counts frames written by their sender rather than a
+	// socket's writer goroutine (in-process sockets with room).
+	directWrites atomic.Int64
 
 	start        time.Time     // origin of clock
 	stopWatchdog chan struct{} // closed by Close
@@ -94,6 +98,7 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	ws.SetReadLimit(h.opts.ReadLimit)
 	c = newConn(h, ws)
+	c.space = spaceOf(r)
 
 	h.mu.Lock()
 	if h.closed {
