@@ -24,8 +24,8 @@ type conn struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 
-	q          chan []byte
-	killed     chan struct{}
+	q      chan []byte
+	killed chan struct{}
 
 	// space, when the connection under the socket can tell how many bytes
 	// it takes without blocking (an in-process one), lets send write a
