@@ -278,11 +278,17 @@ func wantText(t *testing.T, got, name string) {
 // dumpRows prints the rows of the scenario's tables as INSERT statements.
 func dumpRows(t *testing.T, path string) []byte {
 	t.Helper()
+	return dumpTables(t, path, "users", "groups", "members", "messages", "conversations", "group_conversations", "receipts")
+}
+
+// dumpTables prints the rows of tables as INSERT statements, gzipped.
+func dumpTables(t *testing.T, path string, tables ...string) []byte {
+	t.Helper()
 	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
 	must(t, err)
 	defer db.Close()
 	var b bytes.Buffer
-	for _, table := range []string{"users", "groups", "members", "messages", "conversations", "group_conversations", "receipts"} {
+	for _, table := range tables {
 		rows, err := db.Query(`SELECT * FROM "` + table + `"`)
 		must(t, err)
 		cols, err := rows.Columns()
