@@ -126,8 +126,9 @@ func run(ctx context.Context, c config, log *slog.Logger) error {
 		profiled <- nil
 	}
 	sentAt := make([]atomic.Int64, maxTokens)
+	answeredAt := make([]atomic.Int64, maxTokens)
 	sendStart := time.Now()
-	sent, sendErrs, skipped, restLat := send(ctx, c, srv, sentAt, maxTokens)
+	sent, sendErrs, skipped, restLat := send(ctx, c, srv, sentAt, answeredAt, maxTokens)
 	sendEnd := time.Now()
 	log.Info("sending done", "sent", sent, "errors", sendErrs, "took", sendEnd.Sub(sendStart))
 
@@ -182,6 +183,7 @@ func run(ctx context.Context, c config, log *slog.Logger) error {
 	type group struct {
 		name                string
 		lat                 []time.Duration
+		afterAnswer         []time.Duration // on screen minus the post's answer
 		delivered, expected int
 		lastSeen            int64
 		sessions, dead      int
@@ -209,6 +211,7 @@ func run(ctx context.Context, c config, log *slog.Logger) error {
 			if seen := s.seenAt(id); seen != 0 {
 				g.delivered++
 				g.lat = append(g.lat, time.Duration(seen-at))
+				g.afterAnswer = append(g.afterAnswer, time.Duration(seen-answeredAt[id].Load()))
 				g.lastSeen = max(g.lastSeen, seen)
 				run = 0
 				continue
@@ -247,6 +250,7 @@ func run(ctx context.Context, c config, log *slog.Logger) error {
 			continue
 		}
 		slices.Sort(g.lat)
+		slices.Sort(g.afterAnswer)
 		span := time.Duration(g.lastSeen - sendStart.UnixNano())
 		rate := 0.0
 		if span > 0 {
@@ -255,6 +259,8 @@ func run(ctx context.Context, c config, log *slog.Logger) error {
 		fmt.Printf("  %-7s sessions     %d (%d ended early), output %s\n", g.name, g.sessions, g.dead, mb(g.bytes/1024))
 		fmt.Printf("    screen deliveries  %d of %d (%.0f/s over %v)\n", g.delivered, g.expected, rate, span.Round(time.Millisecond))
 		fmt.Printf("    latency on screen  p50 %v  p90 %v  p99 %v  max %v\n", pct(g.lat, 50), pct(g.lat, 90), pct(g.lat, 99), pct(g.lat, 100))
+		fmt.Printf("    after the answer   p50 %v  p90 %v  p99 %v (on screen after the post's REST answer came back; negative: before)\n",
+			pct(g.afterAnswer, 50), pct(g.afterAnswer, 90), pct(g.afterAnswer, 99))
 		fmt.Printf("    lost               %d (not on screen %v after the last post), in %d sessions, at most %d in a row\n",
 			g.expected-g.delivered, c.grace, g.lossy, g.longestLoss)
 	}
@@ -386,8 +392,9 @@ func openSessions(ctx context.Context, c config, srv *server, uids []string, out
 // configured time, with at most c.senders requests in flight. A post that
 // is due while every sender is busy is skipped (counted), so the phase
 // ends on time however slow the server is. sentAt[i] is when token i was
-// posted; it stays 0 for a skipped or failed post.
-func send(ctx context.Context, c config, srv *server, sentAt []atomic.Int64, maxTokens int) (sent, failed, skipped int, lat []time.Duration) {
+// posted; it stays 0 for a skipped or failed post. answeredAt[i] is when
+// its answer came back.
+func send(ctx context.Context, c config, srv *server, sentAt, answeredAt []atomic.Int64, maxTokens int) (sent, failed, skipped int, lat []time.Duration) {
 	// Requests still running 10s after the phase are abandoned.
 	rctx, cancel := context.WithTimeout(ctx, c.duration+10*time.Second)
 	defer cancel()
@@ -406,6 +413,7 @@ func send(ctx context.Context, c config, srv *server, sentAt []atomic.Int64, max
 					"data": map[string]any{"text": "load " + token(i)},
 				})
 				d := time.Since(t0)
+				answeredAt[i].Store(t0.Add(d).UnixNano())
 				mu.Lock()
 				if err != nil {
 					sentAt[i].Store(0)
