@@ -11,8 +11,7 @@ import (
 // groupSelect reads a group with the view of one asker (bound twice, first
 // for the ban check then for the membership join; "" for nobody).
 const groupSelect = `SELECT g.guid, g.name, g.type, g.icon, g.description, g.owner, g.metadata, g.tags,
-	g.created_at, g.updated_at, g.updated_by,
-	(SELECT count(*) FROM members c WHERE c.guid = g.guid),
+	g.created_at, g.updated_at, g.updated_by, g.members_count,
 	coalesce(m.scope, ''), coalesce(m.joined_at, 0),
 	EXISTS (SELECT 1 FROM bans b WHERE b.guid = g.guid AND b.uid = ?)
 	FROM groups g LEFT JOIN members m ON m.guid = g.guid AND m.uid = ?`

@@ -12,6 +12,7 @@ var migrations = []string{
 	2: receiptsByReader,
 	3: groupConversations,
 	4: markSpans,
+	5: membersCount,
 }
 
 // receiptsByReader lets message info find a reader's first receipt at or
@@ -78,6 +79,29 @@ CREATE TABLE mark_spans (
 
 DROP INDEX conversations_id;
 CREATE INDEX conversations_marks ON conversations(conversation_id, delivered_upto, read_upto);
+`
+
+// membersCount keeps each group's number of members in its row, so that
+// reading a group (every post reads its receiver) does not count the
+// members rows. Triggers keep it, not the store's statements: members
+// also go by cascade, when a user is deleted, from groups the statement
+// never names, and a trigger sees every row whatever removed it. Nothing
+// moves a members row to another group, but should anything, the count
+// follows it too.
+const membersCount = `
+ALTER TABLE groups ADD COLUMN members_count INTEGER NOT NULL DEFAULT 0;
+UPDATE groups SET members_count = (SELECT count(*) FROM members m WHERE m.guid = groups.guid);
+
+CREATE TRIGGER members_count_insert AFTER INSERT ON members BEGIN
+	UPDATE groups SET members_count = members_count + 1 WHERE guid = new.guid;
+END;
+CREATE TRIGGER members_count_delete AFTER DELETE ON members BEGIN
+	UPDATE groups SET members_count = members_count - 1 WHERE guid = old.guid;
+END;
+CREATE TRIGGER members_count_move AFTER UPDATE OF guid ON members WHEN new.guid <> old.guid BEGIN
+	UPDATE groups SET members_count = members_count - 1 WHERE guid = old.guid;
+	UPDATE groups SET members_count = members_count + 1 WHERE guid = new.guid;
+END;
 `
 
 const schemaV1 = `

@@ -422,7 +422,7 @@ const upsertReceipt = `INSERT INTO receipts (message_id, uid, delivered_at, read
 // some member has not delivered/read it yet. The converse does not hold (a
 // member's marks start at the group's latest message when they join),
 // hence the last step.
-const countMembers = `SELECT count(*) FROM members WHERE guid = ?`
+const countMembers = `SELECT coalesce((SELECT members_count FROM groups WHERE guid = ?), 0)`
 
 // countMarked counts the conversation rows whose delivered, then read mark
 // is at or past a message (through conversations_marks; a read mark is
