@@ -57,7 +57,7 @@ func (d *DB) CreateGroup(ctx context.Context, g chat.Group, passwordHash string)
 		return chat.Group{}, chat.FieldError("metadata", "The metadata must be a JSON object.")
 	}
 	var out chat.Group
-	err = d.tx(ctx, func(t querier) error {
+	err = d.changeMembers(ctx, g.GUID, func(t querier) error {
 		if g.Owner != "" {
 			if _, err := getUser(ctx, t, g.Owner, false); err != nil {
 				return err
@@ -222,7 +222,7 @@ func (d *DB) TransferOwner(ctx context.Context, guid, newOwner, by string, at in
 // DeleteGroup removes a group, its members, bans, messages and every
 // member's conversation with it.
 func (d *DB) DeleteGroup(ctx context.Context, guid string) error {
-	return d.tx(ctx, func(t querier) error {
+	return d.changeMembers(ctx, guid, func(t querier) error {
 		res, err := t.ExecContext(ctx, `DELETE FROM groups WHERE guid = ?`, guid)
 		if err != nil {
 			return fmt.Errorf("store: delete group %s: %w", guid, err)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"cometterm/chat"
@@ -93,12 +94,40 @@ func (d *DB) ListMembers(ctx context.Context, guid string, q chat.MemberQuery) (
 	return out, total, nil
 }
 
-// MemberUIDs lists the uids of a group's current members.
+// MemberUIDs lists the uids of a group's current members, in order. The
+// answers are cached (see memberCache); the caller owns the slice.
 func (d *DB) MemberUIDs(ctx context.Context, guid string) ([]string, error) {
-	if _, err := getGroup(ctx, d.rq, guid, ""); err != nil {
-		return nil, err
+	uids, gen, ok := d.members.get(guid)
+	if ok {
+		return uids, nil
 	}
-	return queryStrings(ctx, d.rq, `SELECT uid FROM members WHERE guid = ? ORDER BY uid`, guid)
+	// One statement, so that the group and its members come from one
+	// snapshot; the members are read in key order, from the table alone.
+	rows, err := d.rq.QueryContext(ctx, `SELECT m.uid FROM groups g LEFT JOIN members m ON m.guid = g.guid
+		WHERE g.guid = ? ORDER BY m.uid`, guid)
+	if err != nil {
+		return nil, fmt.Errorf("store: members of %s: %w", guid, err)
+	}
+	defer rows.Close()
+	found := false
+	for rows.Next() {
+		var uid sql.NullString
+		if err := rows.Scan(&uid); err != nil {
+			return nil, fmt.Errorf("store: members of %s: %w", guid, err)
+		}
+		found = true
+		if uid.Valid {
+			uids = append(uids, uid.String)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: members of %s: %w", guid, err)
+	}
+	if !found {
+		return nil, errGUID(guid)
+	}
+	d.members.put(guid, gen, slices.Clone(uids))
+	return uids, nil
 }
 
 func queryStrings(ctx context.Context, q querier, query string, args ...any) ([]string, error) {
@@ -129,7 +158,7 @@ func (d *DB) AddMember(ctx context.Context, guid, uid string, scope chat.Scope, 
 	}
 	var gm chat.GroupMember
 	var action chat.Message
-	err := d.tx(ctx, func(t querier) error {
+	err := d.changeMembers(ctx, guid, func(t querier) error {
 		if _, err := getGroup(ctx, t, guid, ""); err != nil {
 			return err
 		}
@@ -195,7 +224,7 @@ func (d *DB) RemoveMember(ctx context.Context, guid, uid string, how chat.Remova
 		return chat.Message{}, chat.FieldError("removal", "Unknown removal %q.", how)
 	}
 	var action chat.Message
-	err := d.tx(ctx, func(t querier) error {
+	err := d.changeMembers(ctx, guid, func(t querier) error {
 		gm, err := getMember(ctx, t, guid, uid)
 		member := err == nil
 		switch {

@@ -25,6 +25,7 @@ type DB struct {
 	log *slog.Logger
 
 	receipts *receiptBatcher // group commit of delivered/read receipts
+	members  *memberCache    // MemberUIDs' answers, dropped by every change
 
 	// txMu is held by a write transaction of tx for its whole run, so
 	// that txStmts, which is not safe for concurrent use, serves one at a
@@ -74,7 +75,7 @@ func Open(path string, opts ...Option) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("store: empty database path")
 	}
-	d := &DB{log: o.log}
+	d := &DB{log: o.log, members: newMemberCache()}
 	if path == ":memory:" {
 		// Every connection to :memory: is its own database, so reads must
 		// share the single connection.

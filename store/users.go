@@ -150,14 +150,17 @@ func applyUserPatch(u *chat.User, p chat.UserPatch) {
 // reactions, blocks, friendships and keys. Their messages stay, carrying
 // the sender entity they were sent with.
 func (d *DB) DeleteUser(ctx context.Context, uid string) error {
-	res, err := d.w.ExecContext(ctx, `DELETE FROM users WHERE uid = ?`, uid)
-	if err != nil {
-		return fmt.Errorf("store: delete user %s: %w", uid, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return errUID(uid)
-	}
-	return nil
+	// The user's memberships go by cascade, from groups not named here.
+	return d.changeAllMembers(func() error {
+		res, err := d.w.ExecContext(ctx, `DELETE FROM users WHERE uid = ?`, uid)
+		if err != nil {
+			return fmt.Errorf("store: delete user %s: %w", uid, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errUID(uid)
+		}
+		return nil
+	})
 }
 
 // ListUsers lists users by name. q.Status is live presence, which only the
