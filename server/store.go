@@ -35,7 +35,8 @@ type Store interface {
 	SetLastActive(ctx context.Context, uid string, at int64) error
 
 	// Auth tokens: the store keeps a SHA-256 of the token only; Token in
-	// the results of lists is empty.
+	// the results of lists is empty. AuthTokenUID does not find the tokens
+	// of a deactivated user.
 	CreateAuthToken(ctx context.Context, t chat.AuthToken) error
 	AuthTokenUID(ctx context.Context, token string) (string, error)
 	AuthToken(ctx context.Context, uid, token string) (chat.AuthToken, error)
@@ -53,7 +54,9 @@ type Store interface {
 	DeleteGroup(ctx context.Context, guid string) error
 	ListGroups(ctx context.Context, q chat.GroupQuery) ([]chat.Group, int, error)
 
-	// Members. Member returns ERR_NOT_A_MEMBER when uid is not in guid.
+	// Members. Member returns ERR_GUID_NOT_FOUND when there is no group
+	// guid, ERR_NOT_A_MEMBER when uid is not in it. MemberUIDs gives the
+	// caller a slice of its own.
 	Member(ctx context.Context, guid, uid string) (chat.GroupMember, error)
 	ListMembers(ctx context.Context, guid string, q chat.MemberQuery) ([]chat.GroupMember, int, error)
 	MemberUIDs(ctx context.Context, guid string) ([]string, error)
