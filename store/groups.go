@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 
@@ -15,6 +16,13 @@ const groupSelect = `SELECT g.guid, g.name, g.type, g.icon, g.description, g.own
 	coalesce(m.scope, ''), coalesce(m.joined_at, 0),
 	EXISTS (SELECT 1 FROM bans b WHERE b.guid = g.guid AND b.uid = ?)
 	FROM groups g LEFT JOIN members m ON m.guid = g.guid AND m.uid = ?`
+
+// groupByGUIDNobody reads a group as nobody ("") sees it, the server's
+// view of a post's receiver: no user has the uid "", so it leaves out the
+// membership and ban lookups that could only find nothing.
+const groupByGUIDNobody = `SELECT g.guid, g.name, g.type, g.icon, g.description, g.owner, g.metadata, g.tags,
+	g.created_at, g.updated_at, g.updated_by, g.members_count, '', 0, false
+	FROM groups g WHERE g.guid = ?`
 
 func scanGroup(s scanner) (chat.Group, error) {
 	var g chat.Group
@@ -37,7 +45,13 @@ func scanGroup(s scanner) (chat.Group, error) {
 }
 
 func getGroup(ctx context.Context, q querier, guid, asker string) (chat.Group, error) {
-	g, err := scanGroup(q.QueryRowContext(ctx, groupSelect+` WHERE g.guid = ?`, asker, asker, guid))
+	var row *sql.Row
+	if asker == "" {
+		row = q.QueryRowContext(ctx, groupByGUIDNobody, guid)
+	} else {
+		row = q.QueryRowContext(ctx, groupSelect+` WHERE g.guid = ?`, asker, asker, guid)
+	}
+	g, err := scanGroup(row)
 	if err != nil {
 		return chat.Group{}, notFound(err, errGUID(guid), "group "+guid)
 	}
