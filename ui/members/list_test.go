@@ -86,3 +86,27 @@ func TestMemberListIsTakenNotCopied(t *testing.T) {
 		t.Fatalf("old list entry changed: %+v", list[2])
 	}
 }
+
+// Until its list is given the panel says it is loading, and live joins and
+// departures move only its count; the list given later is shown whole.
+func TestUnlistedPanelCountsAndWaits(t *testing.T) {
+	m := panel("superhero1")
+	m.Unlist()
+	if v := ansi.Strip(m.View()); !strings.Contains(v, "loading members…") || !strings.Contains(v, "Members (5)") {
+		t.Fatalf("unlisted panel:\n%s", v)
+	}
+	m.ApplyMemberChange(chat.GroupMemberChanged{Action: chat.ActionJoined, On: chat.User{UID: "hulk", Name: "Hulk"}})
+	m.ApplyMemberChange(chat.GroupMemberChanged{Action: chat.ActionJoined, On: chat.User{UID: "thor", Name: "Thor"}})
+	m.ApplyMemberChange(chat.GroupMemberChanged{Action: chat.ActionLeft, On: chat.User{UID: "superhero2"}})
+	if v := ansi.Strip(m.View()); strings.Contains(v, "Hulk") || !strings.Contains(v, "Members (6)") {
+		t.Fatalf("live changes on an unlisted panel:\n%s", v)
+	}
+	m.SetMembers(roster())
+	if got := len(order(m)); got != 5 {
+		t.Fatalf("the list given shows %d members", got)
+	}
+	m.SetMembers(nil)
+	if v := ansi.Strip(m.View()); !strings.Contains(v, "no members loaded") {
+		t.Fatalf("an empty list given:\n%s", v)
+	}
+}

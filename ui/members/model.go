@@ -33,6 +33,7 @@ type Model struct {
 	group   chat.Group
 	me      chat.GroupMember
 	members []*chat.GroupMember // owner, admins, moderators, participants; by name; into SetMembers' list
+	listed  bool                // SetMembers gave the list; until then the rows wait for it
 	banned  []chat.User
 	loaded  bool // banned list arrived
 
@@ -74,7 +75,7 @@ func (m *Model) SetTheme() {
 // which actions are offered).
 func (m *Model) SetGroup(g chat.Group, me chat.GroupMember) {
 	if g.GUID != m.group.GUID {
-		m.members, m.banned, m.loaded = nil, nil, false
+		m.members, m.listed, m.banned, m.loaded = nil, false, nil, false
 		m.cursor, m.offset, m.mode, m.err = 0, 0, modeList, ""
 	}
 	m.group, m.me = g, me
@@ -85,11 +86,19 @@ func (m *Model) SetGroup(g chat.Group, me chat.GroupMember) {
 // hands ms over, keeps it only to read, and sees in it the presence and
 // scope changes the panel applies.
 func (m *Model) SetMembers(ms []chat.GroupMember) {
+	m.listed = true
 	m.members = make([]*chat.GroupMember, len(ms))
 	for i := range ms {
 		m.members[i] = &ms[i]
 	}
 	m.sort()
+}
+
+// Unlist forgets the member list: the panel shows it loading until
+// SetMembers gives one.
+func (m *Model) Unlist() {
+	m.members, m.listed = nil, false
+	m.cursor, m.offset = 0, 0
 }
 
 // SetBanned shows the group's banned users (the answer to ShowBanned).
@@ -132,12 +141,19 @@ func (m *Model) ApplyMemberChange(ev chat.GroupMemberChanged) {
 		if !scope.Valid() {
 			scope = chat.ScopeParticipant
 		}
-		if m.index(uid) < 0 {
+		// Without the list only the count can follow.
+		switch {
+		case !m.listed:
+			m.group.MembersCount++
+		case m.index(uid) < 0:
 			m.members = append(m.members, &chat.GroupMember{User: ev.On, GUID: m.group.GUID, Scope: scope, JoinedAt: ev.Message.SentAt})
 			m.group.MembersCount = max(m.group.MembersCount+1, len(m.members))
 		}
 	case chat.ActionLeft, chat.ActionKicked, chat.ActionBanned:
-		if i := m.index(uid); i >= 0 {
+		switch i := m.index(uid); {
+		case !m.listed:
+			m.group.MembersCount = max(0, m.group.MembersCount-1)
+		case i >= 0:
 			m.members = slices.Delete(m.members, i, i+1)
 			m.group.MembersCount = max(m.group.MembersCount-1, len(m.members))
 		}

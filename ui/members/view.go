@@ -51,6 +51,9 @@ func (m *Model) memberRows(n int) []string {
 	if n <= 0 {
 		return nil
 	}
+	if !m.listed {
+		return []string{m.c.Theme.Dim.Render(" loading members…")}
+	}
 	if len(m.members) == 0 {
 		return []string{m.c.Theme.Dim.Render(" no members loaded")}
 	}
