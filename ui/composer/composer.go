@@ -41,6 +41,21 @@ type Target struct {
 // edit it (the root answers with BeginEdit).
 type EditLastMsg struct{ ConversationID string }
 
+// NeedPeopleMsg asks the root for people completion needs and has not
+// been given: the open group's member list, the directory of every user.
+// Each is asked for once; the answer comes back through
+// SetMentionableMembers and SetDirectory.
+type NeedPeopleMsg struct{ Members, Directory bool }
+
+// supply is whether a list of people completion draws on is there.
+type supply uint8
+
+const (
+	supplied supply = iota // given, or nothing to give
+	missing                // not given: completion that needs it asks
+	asked                  // asked for, on its way
+)
+
 // idleMsg fires IdleTimeout after a keystroke; gen says which.
 type idleMsg struct{ gen int }
 
@@ -80,6 +95,9 @@ type Model struct {
 	mentionables []person          // the open conversation's people
 	directory    []chat.User       // every user, for /msg, /add, /block…
 	picked       map[string]string // "@Name" → uid
+	// A group's members and the directory are large and rarely needed,
+	// so they come only once completion needs them.
+	members, users supply
 
 	popup    popupKind
 	items    []candidate
@@ -110,7 +128,7 @@ func New(c *common.Common) *Model {
 	ta.SetHeight(1)
 	ta.KeyMap.InsertNewline = key.NewBinding(key.WithKeys("ctrl+j", "alt+enter"))
 	m := &Model{c: c, keys: DefaultKeyMap(), in: input{ta: ta}, IdleTimeout: DefaultIdleTimeout,
-		drafts: map[string]string{}, picked: map[string]string{}}
+		drafts: map[string]string{}, picked: map[string]string{}, users: missing}
 	m.help = newHelpSets(&m.keys)
 	m.clearText() // textarea.New reserved room for 10,000 lines (240 KB)
 	m.SetTheme()
@@ -215,15 +233,30 @@ func (m *Model) SetMentionables(us []chat.User) {
 	for i, u := range us {
 		m.mentionables[i] = person{uid: u.UID, name: u.Name}
 	}
+	m.members = supplied
 }
 
 // SetMentionableMembers sets who @ completes to from a group's member
-// list, as SetMentionables does with their users.
+// list, as SetMentionables does with their users. A completion list open,
+// or waiting for these members, is refreshed.
 func (m *Model) SetMentionableMembers(ms []chat.GroupMember) {
 	m.mentionables = make([]person, len(ms))
 	for i, g := range ms {
 		m.mentionables[i] = person{uid: g.UID, name: g.Name}
 	}
+	waited := m.members == asked
+	m.members = supplied
+	if m.popup != popupNone || (waited && m.peopleWord()) {
+		m.refreshPopup()
+	}
+}
+
+// ExpectMembers says that the open conversation is a group whose member
+// list has not been given (or did not come when asked for): @ and the uid
+// arguments ask for it (NeedPeopleMsg) when they need it, and offer nobody
+// until it is given.
+func (m *Model) ExpectMembers() {
+	m.mentionables, m.members = nil, missing
 }
 
 // SetDirectory sets every user of the app, for the uid arguments of
@@ -231,10 +264,43 @@ func (m *Model) SetMentionableMembers(ms []chat.GroupMember) {
 // A command argument being typed gets its completion list refreshed, as
 // the directory may arrive while the command is being typed.
 func (m *Model) SetDirectory(us []chat.User) {
-	m.directory = us
+	m.directory, m.users = us, supplied
 	if v := m.in.Value(); m.popup != popupNone || (strings.HasPrefix(v, "/") && strings.Contains(v, " ")) {
 		m.refreshPopup()
 	}
+}
+
+// ExpectDirectory says that the directory asked for did not come: the
+// next completion that needs it asks again.
+func (m *Model) ExpectDirectory() {
+	if m.users == asked {
+		m.users = missing
+	}
+}
+
+// peopleWord reports whether the cursor is on a word that completes to
+// people: a mention or a slash command's argument.
+func (m *Model) peopleWord() bool {
+	v := m.in.Value()
+	return strings.HasPrefix(m.currentWord(), "@") ||
+		(strings.HasPrefix(v, "/") && !strings.HasPrefix(v, "//") && strings.Contains(v, " "))
+}
+
+// ask turns what completion needs into a NeedPeopleMsg for what is
+// missing; each list is asked for once.
+func (m *Model) ask(need NeedPeopleMsg) tea.Cmd {
+	need.Members = need.Members && m.members == missing
+	need.Directory = need.Directory && m.users == missing
+	if !need.Members && !need.Directory {
+		return nil
+	}
+	if need.Members {
+		m.members = asked
+	}
+	if need.Directory {
+		m.users = asked
+	}
+	return func() tea.Msg { return need }
 }
 
 // SetError shows an inline error under the input (the server refused).
@@ -347,7 +413,13 @@ func (m *Model) afterChange(before string) tea.Cmd {
 		return nil
 	}
 	m.errText = ""
-	m.refreshPopup()
+	need := m.ask(m.refreshPopup())
+	return tea.Batch(need, m.typingAfter(v))
+}
+
+// typingAfter starts, refreshes or ends the typing indicator for the
+// text v just typed.
+func (m *Model) typingAfter(v string) tea.Cmd {
 	if v == "" {
 		return m.stopTyping()
 	}
@@ -437,10 +509,15 @@ func (m *Model) currentWord() string {
 	return string(line[start:col])
 }
 
-func (m *Model) refreshPopup() {
+// refreshPopup lists the candidates for the word at the cursor and
+// reports which lists of people they need.
+func (m *Model) refreshPopup() (need NeedPeopleMsg) {
 	m.closePopup()
 	v := m.in.Value()
 	word := m.currentWord()
+	if strings.HasPrefix(word, "@") {
+		need.Members = true
+	}
 	switch {
 	case strings.HasPrefix(v, "/") && !strings.ContainsAny(v, " \n") && !strings.HasPrefix(v, "//"):
 		for _, c := range completeCommands(v[1:]) {
@@ -451,22 +528,25 @@ func (m *Model) refreshPopup() {
 		m.items = m.mentionCandidates(word[1:])
 		m.popup = popupMention
 	case strings.HasPrefix(v, "/") && !strings.HasPrefix(v, "//") && !strings.Contains(v, "\n"):
-		m.items = m.argCandidates(v, word)
+		m.items, need = m.argCandidates(v, word)
 		m.popup = popupCommand
 	default:
-		return
+		return need
 	}
 	if len(m.items) == 0 {
 		m.closePopup()
-		return
+		return need
 	}
 	m.wordFrom = len([]rune(word))
+	return need
 }
 
 // argCandidates completes the argument being typed in a slash command:
 // uids (of the conversation's people, or of everyone for commands that
-// reach beyond it), scopes and group types.
-func (m *Model) argCandidates(line, word string) []candidate {
+// reach beyond it), scopes and group types. It reports the lists of
+// people those need.
+func (m *Model) argCandidates(line, word string) ([]candidate, NeedPeopleMsg) {
+	var need NeedPeopleMsg
 	name, rest, _ := strings.Cut(line[1:], " ")
 	i := len(strings.Fields(rest))
 	if word != "" {
@@ -480,6 +560,7 @@ func (m *Model) argCandidates(line, word string) []candidate {
 	}
 	switch argKindAt(name, i) {
 	case argUID:
+		need.Members = true
 		for _, p := range m.mentionables {
 			if p.uid != m.c.Me.UID {
 				add(p.uid, p.name)
@@ -488,6 +569,8 @@ func (m *Model) argCandidates(line, word string) []candidate {
 	case argUser, argNewMember:
 		seen := map[string]bool{m.c.Me.UID: true}
 		newMember := argKindAt(name, i) == argNewMember
+		// A new member is anyone not in the group: its list sorts them out.
+		need.Directory, need.Members = true, newMember
 		if newMember {
 			for _, p := range m.mentionables {
 				seen[p.uid] = true
@@ -516,7 +599,7 @@ func (m *Model) argCandidates(line, word string) []candidate {
 			add(string(t), "")
 		}
 	}
-	return out
+	return out, need
 }
 
 type people []person

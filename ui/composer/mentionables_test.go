@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
+
 	"cometterm/chat"
 	"cometterm/ui/common"
 )
@@ -72,5 +74,61 @@ func TestMentionablesFromMembers(t *testing.T) {
 	typeText(m, "@")
 	if m.PopupOpen() {
 		t.Fatal("completion with nobody to mention")
+	}
+}
+
+// A group whose members have not been given asks for them when @ or a
+// member's uid is being completed, once, and the completion fills in when
+// they come; commands that reach beyond the group ask for the directory,
+// and /add for both (the members are who it leaves out).
+func TestCompletionAsksForThePeopleItNeeds(t *testing.T) {
+	needs := func(msgs []tea.Msg) []NeedPeopleMsg { return only[NeedPeopleMsg](msgs) }
+	m, _ := newComposer(t)
+	m.ExpectMembers()
+	if got := needs(typeText(m, "hello there")); len(got) != 0 {
+		t.Fatalf("plain text asked for %+v", got)
+	}
+	m.reset()
+	got := needs(typeText(m, "hi @sp"))
+	if len(got) != 1 || got[0] != (NeedPeopleMsg{Members: true}) {
+		t.Fatalf("@ asked %+v, want the members once", got)
+	}
+	if m.PopupOpen() {
+		t.Fatal("a completion list before the members came")
+	}
+	m.SetMentionableMembers([]chat.GroupMember{
+		{User: chat.User{UID: "superhero1", Name: "Iron Man"}}, {User: chat.User{UID: "superhero3", Name: "Spiderman"}}})
+	if l := strings.Join(labels(m), "|"); !m.PopupOpen() || l != "@Spiderman superhero3" {
+		t.Fatalf("the members came but the completion offers %q", l)
+	}
+	m.reset()
+	if got := needs(typeText(m, "@")); len(got) != 0 {
+		t.Fatalf("asked again for members given: %+v", got)
+	}
+
+	m, _ = newComposer(t)
+	m.ExpectMembers()
+	if got := needs(typeText(m, "/kick s")); len(got) != 1 || got[0] != (NeedPeopleMsg{Members: true}) {
+		t.Fatalf("/kick asked %+v", got)
+	}
+	m.reset()
+	if got := needs(typeText(m, "/msg s")); len(got) != 1 || got[0] != (NeedPeopleMsg{Directory: true}) {
+		t.Fatalf("/msg asked %+v", got)
+	}
+	m.reset()
+	if got := needs(typeText(m, "/block s")); len(got) != 0 {
+		t.Fatalf("/block asked again for what is on its way: %+v", got)
+	}
+	// The directory did not come: the next completion asks again.
+	m.ExpectDirectory()
+	m.reset()
+	if got := needs(typeText(m, "/block s")); len(got) != 1 || got[0] != (NeedPeopleMsg{Directory: true}) {
+		t.Fatalf("/block after a failed fetch asked %+v", got)
+	}
+
+	m, _ = newComposer(t)
+	m.ExpectMembers()
+	if got := needs(typeText(m, "/add s")); len(got) != 1 || got[0] != (NeedPeopleMsg{Members: true, Directory: true}) {
+		t.Fatalf("/add asked %+v", got)
 	}
 }
