@@ -65,8 +65,8 @@ type (
 		users []chat.User
 		err   error
 	}
-	// userDirMsg answers the one fetch of every user, for completing
-	// uids in /msg, /add and /block.
+	// userDirMsg answers the fetch of every user that completing uids in
+	// /msg, /add and /block asked for.
 	userDirMsg struct {
 		users []chat.User
 		err   error
@@ -238,10 +238,13 @@ func (m *Model) fetchGroup(guid string) tea.Cmd {
 	})
 }
 
+// memberPage is how many members one fetch asks for.
+const memberPage = 1000
+
 func (m *Model) fetchMembers(guid string) tea.Cmd {
 	be := m.be
 	return m.call(func(ctx context.Context) tea.Msg {
-		ms, err := be.ListMembers(ctx, guid, chat.MemberQuery{Page: chat.Page{PerPage: 1000}})
+		ms, err := be.ListMembers(ctx, guid, chat.MemberQuery{Page: chat.Page{PerPage: memberPage}})
 		return membersMsg{guid: guid, members: ms, err: err}
 	})
 }

@@ -170,7 +170,7 @@ func (m *Model) memberChanged(ev chat.GroupMemberChanged) tea.Cmd {
 	m.list.ApplyMessage(ev.Message, false)
 	if ev.On.UID != me {
 		if open {
-			return m.fetchMembers(ev.Group.GUID)
+			return m.refreshMembers()
 		}
 		return nil
 	}

@@ -142,7 +142,7 @@ func (m *Model) toggleMembers() tea.Cmd {
 	s.infoOpen = false
 	m.layout()
 	if s.showMembers {
-		return m.setFocus(focusSide)
+		return tea.Batch(m.needMembers(), m.setFocus(focusSide))
 	}
 	if s.focus == focusSide {
 		return m.setFocus(focusComposer)

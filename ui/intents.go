@@ -28,6 +28,15 @@ func (m *Model) handleIntent(msg tea.Msg) (tea.Cmd, bool) {
 		return m.openConversation(groupConversation(msg.Group)), true
 	case directory.JoinMsg:
 		return m.join(msg.Group.GUID, msg.Password), true
+	case composer.NeedPeopleMsg:
+		var cmds []tea.Cmd
+		if msg.Members {
+			cmds = append(cmds, m.needMembers())
+		}
+		if msg.Directory {
+			cmds = append(cmds, m.needUserDirectory())
+		}
+		return tea.Batch(cmds...), true
 	case composer.EditLastMsg:
 		if last, ok := s.lastMine[msg.ConversationID]; ok {
 			m.composer.BeginEdit(last)

@@ -22,12 +22,13 @@ import (
 )
 
 // probe runs a Model as a program does and tells the benchmark, without a
-// data race, when the member list and the last message have arrived. It
-// draws after every update, as a session's frames do.
+// data race, the header's member count, how many members are held and
+// when the last message has arrived. It draws after every update, as a
+// session's frames do.
 type probe struct {
 	Model
-	members *atomic.Int64
-	done    *atomic.Bool
+	count, members *atomic.Int64
+	done           *atomic.Bool
 }
 
 func (p probe) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -42,6 +43,7 @@ func (p probe) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	out, cmd := p.Model.Update(msg)
 	p.Model = out.(Model)
+	p.count.Store(int64(p.header.MembersCount()))
 	p.members.Store(int64(len(p.st.members)))
 	if last {
 		p.done.Store(true)
@@ -72,7 +74,13 @@ func liveHeap() uint64 {
 // profile taken while they are open.
 //
 //	go test -run '^$' -bench SessionMemory -benchtime=1x ./ui
-func BenchmarkSessionMemory(b *testing.B) {
+func BenchmarkSessionMemory(b *testing.B) { sessionMemory(b, false) }
+
+// BenchmarkSessionMemoryMembersShown is BenchmarkSessionMemory with the
+// members panel shown, so that every session holds the member list.
+func BenchmarkSessionMemoryMembersShown(b *testing.B) { sessionMemory(b, true) }
+
+func sessionMemory(b *testing.B, panel bool) {
 	const (
 		members  = 200
 		sessions = 8
@@ -115,20 +123,20 @@ func BenchmarkSessionMemory(b *testing.B) {
 
 	var perSession float64
 	for range b.N {
-		perSession = measureSessions(b, ctx, s, uids[:sessions], guid, incoming, sender, members+1)
+		perSession = measureSessions(b, ctx, s, uids[:sessions], guid, incoming, sender, members+1, panel)
 	}
 	b.ReportMetric(perSession, "B/session")
 }
 
-func measureSessions(b *testing.B, ctx context.Context, s *clienttest.Server, uids []string, guid string, incoming int, sender *client.Client, wantMembers int) float64 {
+func measureSessions(b *testing.B, ctx context.Context, s *clienttest.Server, uids []string, guid string, incoming int, sender *client.Client, wantMembers int, panel bool) float64 {
 	b.Helper()
 	type session struct {
-		c       *client.Client
-		p       *tea.Program
-		in      *io.PipeWriter
-		members atomic.Int64
-		done    atomic.Bool
-		ran     chan struct{}
+		c              *client.Client
+		p              *tea.Program
+		in             *io.PipeWriter
+		count, members atomic.Int64
+		done           atomic.Bool
+		ran            chan struct{}
 	}
 	goroutines := runtime.NumGoroutine()
 	ss := make([]*session, len(uids))
@@ -144,7 +152,7 @@ func measureSessions(b *testing.B, ctx context.Context, s *clienttest.Server, ui
 		m := New(c, Options{InitialConversation: chat.GroupConversationID(guid), InspectorCapacity: 150})
 		r, w := io.Pipe()
 		se.in = w
-		se.p = tea.NewProgram(probe{Model: m, members: &se.members, done: &se.done},
+		se.p = tea.NewProgram(probe{Model: m, count: &se.count, members: &se.members, done: &se.done},
 			tea.WithInput(r), tea.WithOutput(io.Discard), tea.WithoutRenderer(), tea.WithoutSignals())
 		go func() {
 			defer close(se.ran)
@@ -166,7 +174,13 @@ func measureSessions(b *testing.B, ctx context.Context, s *clienttest.Server, ui
 			}
 		}
 	}
-	wait("member list", func(se *session) bool { return se.members.Load() == int64(wantMembers) })
+	wait("group's member count", func(se *session) bool { return se.count.Load() == int64(wantMembers) })
+	if panel {
+		for _, se := range ss {
+			se.p.Send(tea.KeyPressMsg{Code: tea.KeyF3})
+		}
+		wait("member list", func(se *session) bool { return se.members.Load() == int64(wantMembers) })
+	}
 	for i := range incoming {
 		text := "message " + strconv.Itoa(i) + " to the whole crowd, long enough to wrap in a narrow pane"
 		if i == incoming-1 {
@@ -177,6 +191,11 @@ func measureSessions(b *testing.B, ctx context.Context, s *clienttest.Server, ui
 		}
 	}
 	wait("last message", func(se *session) bool { return se.done.Load() })
+	for _, se := range ss {
+		if held := se.members.Load(); !panel && held != 0 {
+			b.Fatalf("a session holds %d members with the panel hidden", held)
+		}
+	}
 	time.Sleep(500 * time.Millisecond) // receipts and the frames they cause
 
 	open := liveHeap()

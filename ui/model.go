@@ -76,7 +76,7 @@ type state struct {
 	showMembers, showEvents bool
 	threadOpen, infoOpen    bool
 	listLoaded              bool
-	usersAsked              bool // the user directory for completion
+	usersAsked              bool // the user directory, once completion needs it
 	helpTop                 int  // the help page's scroll position
 	// graphemes: the terminal measures text by grapheme cluster (it
 	// answered the mode 2027 query), as Bubble Tea's renderer then does.
@@ -84,7 +84,16 @@ type state struct {
 
 	open     string // the open conversation id
 	openConv chat.Conversation
-	members  []chat.GroupMember // of the open group
+	// members is the open group's member list, fetched only when
+	// something needs it (the members panel, completion): a large group's
+	// list is big and rarely looked at. membersListed says it came.
+	members       []chat.GroupMember
+	membersListed bool
+	// membersAsked is the group whose list is on its way ("" none): one
+	// request at a time; membersStale says a member changed meanwhile,
+	// so the answer is fetched again once.
+	membersAsked string
+	membersStale bool
 	// names are the display names known by uid (senders, members, the
 	// DM partner): all the panes need of a user.
 	names map[string]string

@@ -8,7 +8,8 @@ import (
 )
 
 // openConversation shows c: header, pane (loading), composer target; it
-// fetches the history, and for a group its facts and members.
+// fetches the history, and for a group its facts (member count, my scope).
+// The member list waits until something needs it.
 func (m *Model) openConversation(c chat.Conversation) tea.Cmd {
 	s := m.st
 	id := c.ConversationID
@@ -17,7 +18,8 @@ func (m *Model) openConversation(c chat.Conversation) tea.Cmd {
 	} else if known, _ := m.list.Get(id); c.WithUser == nil && c.WithGroup == nil {
 		c = known
 	}
-	s.open, s.openConv, s.members = id, c, nil
+	s.open, s.openConv = id, c
+	m.forgetMembers()
 	s.dirOpen, s.showHelp, s.threadOpen, s.infoOpen = false, false, false, false
 	m.events.SetConversation(id)
 	m.list.SetActive(id)
@@ -30,8 +32,8 @@ func (m *Model) openConversation(c chat.Conversation) tea.Cmd {
 	case c.WithGroup != nil:
 		kind, receiver, scope = chat.ReceiverGroup, c.WithGroup.GUID, c.WithGroup.Scope
 		m.members.SetGroup(*c.WithGroup, m.meIn(*c.WithGroup))
-		m.members.SetMembers(nil)
-		cmds = append(cmds, m.fetchGroup(receiver), m.fetchMembers(receiver))
+		m.members.Unlist()
+		cmds = append(cmds, m.fetchGroup(receiver))
 	case c.WithUser != nil:
 		receiver = c.WithUser.UID
 		s.names[receiver] = c.WithUser.Name
@@ -44,7 +46,10 @@ func (m *Model) openConversation(c chat.Conversation) tea.Cmd {
 		kind, receiver = rt, peer
 	}
 	if kind == chat.ReceiverGroup {
-		m.composer.SetMentionables(nil)
+		m.composer.ExpectMembers()
+	}
+	if s.showMembers {
+		cmds = append(cmds, m.needMembers())
 	}
 	m.pane.SetConversation(id, kind, c.Title(), scope)
 	m.pane.SetNames(s.names)
@@ -66,7 +71,9 @@ func targetTitle(c chat.Conversation) string {
 // closeConversation shows nothing open (after leaving or being removed).
 func (m *Model) closeConversation() tea.Cmd {
 	s := m.st
-	s.open, s.openConv, s.members = "", chat.Conversation{}, nil
+	s.open, s.openConv = "", chat.Conversation{}
+	m.forgetMembers()
+	m.composer.SetMentionables(nil)
 	s.threadOpen, s.infoOpen = false, false
 	m.events.SetConversation("")
 	m.header.Clear()

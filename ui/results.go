@@ -36,7 +36,9 @@ func (m *Model) handleResult(msg tea.Msg) (tea.Cmd, bool) {
 		}
 		cmd := m.notice(msg.ok, false)
 		if chat.GroupConversationID(msg.guid) == s.open {
-			cmd = tea.Batch(cmd, m.fetchMembers(msg.guid), m.fetchNewer(s.open))
+			// My own actions are not echoed to me: the group's facts bring
+			// the new count, the list (if held) the new members.
+			cmd = tea.Batch(cmd, m.fetchGroup(msg.guid), m.refreshMembers(), m.fetchNewer(s.open))
 		}
 		return cmd, true
 	case connectedMsg:
@@ -57,11 +59,6 @@ func (m *Model) handleResult(msg tea.Msg) (tea.Cmd, bool) {
 			}
 		}
 		var cmds []tea.Cmd
-		if !s.usersAsked {
-			// After the first list, so it never delays the first frame.
-			s.usersAsked = true
-			cmds = append(cmds, m.fetchUserDirectory())
-		}
 		if id := m.opts.InitialConversation; id != "" && s.open == "" {
 			m.opts.InitialConversation = ""
 			if c, ok := m.list.Get(id); ok {
@@ -96,32 +93,7 @@ func (m *Model) handleResult(msg tea.Msg) (tea.Cmd, bool) {
 		m.members.SetGroup(g, m.meIn(g))
 		return nil, true
 	case membersMsg:
-		if msg.err != nil || m.openGroup() != msg.guid {
-			return nil, true
-		}
-		// The list is held once: the members panel points into it and the
-		// composer keeps only uids and names.
-		s.members = msg.members
-		for i := range msg.members {
-			mem := &msg.members[i]
-			if mem.UID == m.c.Me.UID && m.status.Status() == chat.ConnConnected {
-				mem.Status = chat.StatusOnline // the list may predate my socket
-			}
-			s.names[mem.UID] = mem.Name
-		}
-		m.composer.SetMentionableMembers(msg.members)
-		m.pane.SetNames(s.names)
-		m.thread.SetNames(s.names)
-		m.header.SetMembersCount(len(msg.members))
-		if g := s.openConv.WithGroup; g != nil {
-			me := m.meIn(*g)
-			m.members.SetGroup(*g, me)
-			m.members.SetMembers(msg.members)
-			if me.Scope.Valid() && me.Scope != m.header.Scope() {
-				m.header.SetScope(me.Scope)
-			}
-		}
-		return nil, true
+		return m.applyMembers(msg), true
 	case sentMsg:
 		if msg.err != nil {
 			if msg.conv == s.open {
@@ -147,15 +119,12 @@ func (m *Model) handleResult(msg tea.Msg) (tea.Cmd, bool) {
 	case usersMsg:
 		m.dir.SetUsers(msg.users, msg.err)
 		if msg.err == nil {
+			s.usersAsked = true // completion has them now
 			m.composer.SetDirectory(msg.users)
 		}
 		return nil, true
 	case userDirMsg:
-		if msg.err != nil {
-			m.log.Warn("ui: user directory for completion", "err", msg.err)
-			return nil, true
-		}
-		m.composer.SetDirectory(msg.users)
+		m.applyUserDirectory(msg)
 		return nil, true
 	case groupsMsg:
 		m.dir.SetGroups(msg.groups, msg.err)
