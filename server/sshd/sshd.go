@@ -20,6 +20,7 @@ import (
 	"charm.land/wish/v2/activeterm"
 	bm "charm.land/wish/v2/bubbletea"
 	"github.com/charmbracelet/colorprofile"
+	uv "github.com/charmbracelet/ultraviolet"
 	gossh "golang.org/x/crypto/ssh"
 
 	"cometterm/chat"
@@ -300,10 +301,17 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 			// Bubble Tea's clock then only sends its queued sequences
 			// (terminal queries, clipboard): ten times a second is soon
 			// enough, and hundreds of idle sessions wake less.
-			p := tea.NewProgram(m, append(opts, tea.WithoutRenderer(), tea.WithFPS(queuedOutputFPS))...)
+			// The session's input is read beside the program rather than
+			// by it (see readInput): these options replace MakeOptions'
+			// input and filter.
+			p := tea.NewProgram(m, append(opts, tea.WithoutRenderer(), tea.WithFPS(queuedOutputFPS),
+				tea.WithInput(nil), tea.WithFilter(sessionFilter()))...)
+			go readInput(sess.Context(), sess, p.Send, uv.DefaultEscTimeout)
 			return s.started(p, sess, pump)
 		}
 	}
+	// Bubble Tea's renderer sets up no keyboard protocol for a program
+	// without input of its own, so the programs it draws read the session.
 	p := tea.NewProgram(m, opts...)
 	// Send waits for the program's loop, and the writer must not.
 	out.setResync(func() { go p.Send(tea.ClearScreen()) })

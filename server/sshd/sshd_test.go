@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -14,6 +15,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/vt"
+	"go.uber.org/goleak"
 	gossh "golang.org/x/crypto/ssh"
 
 	"cometterm/server/sshd/sshdtest"
@@ -153,8 +155,18 @@ func (s *screen) waitFor(t *testing.T, want string) {
 
 func openPTY(t *testing.T, c *gossh.Client, w, h int) (*gossh.Session, *screen) {
 	t.Helper()
+	sess, _, scr := openTerminal(t, c, w, h)
+	return sess, scr
+}
+
+// openTerminal opens a session with a PTY, whose keyboard is in.
+func openTerminal(t *testing.T, c *gossh.Client, w, h int) (sess *gossh.Session, in io.WriteCloser, scr *screen) {
+	t.Helper()
 	sess, err := c.NewSession()
 	if err != nil {
+		t.Fatal(err)
+	}
+	if in, err = sess.StdinPipe(); err != nil {
 		t.Fatal(err)
 	}
 	out, err := sess.StdoutPipe()
@@ -171,7 +183,7 @@ func openPTY(t *testing.T, c *gossh.Client, w, h int) (*gossh.Session, *screen) 
 	if err := sess.Shell(); err != nil {
 		t.Fatal(err)
 	}
-	return sess, newScreen(io.MultiReader(out, errOut), w, h)
+	return sess, in, newScreen(io.MultiReader(out, errOut), w, h)
 }
 
 func TestKeyBoundOnFirstUseAndResize(t *testing.T) {
@@ -298,5 +310,69 @@ func TestMaxSessions(t *testing.T) {
 	scr2.waitFor(t, "server is full")
 	if f.srv.Active() != 1 {
 		t.Fatalf("active = %d", f.srv.Active())
+	}
+}
+
+// keysModel shows what input reaches it: keys, pastes and the terminal's
+// background colour, which it asks for as the TUI does.
+type keysModel struct {
+	keys   []string
+	pastes []string
+	bg     string
+}
+
+func (m *keysModel) Init() tea.Cmd { return tea.RequestBackgroundColor }
+
+func (m *keysModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		m.keys = append(m.keys, msg.String())
+	case tea.PasteMsg:
+		m.pastes = append(m.pastes, msg.Content)
+	case tea.BackgroundColorMsg:
+		m.bg = msg.String()
+	}
+	return m, nil
+}
+
+func (m *keysModel) View() tea.View {
+	return tea.NewView(fmt.Sprintf("keys %s pastes %q bg %s.", strings.Join(m.keys, ","), m.pastes, m.bg))
+}
+
+func TestSSHKeysPasteAndBackgroundReachTheModel(t *testing.T) {
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) }) // after the server has shut down
+	f := startWith(t, false, 0, 0, func(ctx context.Context, uid string) (tea.Model, func(), error) {
+		return &keysModel{}, func() {}, nil
+	})
+	c, err := sshdtest.Dial(f.addr, "kim", gossh.PublicKeys(sshdtest.NewKey(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	sess, in, scr := openTerminal(t, c, 100, 10)
+	defer sess.Close()
+	scr.waitFor(t, "\x1b]11;?\x07") // the model's query, written by Bubble Tea
+	for _, s := range []string{
+		"h", "i", "\x1b", "[A", // an arrow cut in two writes
+		"\x1b[200~one\rtwo 👍🏽", "\x1b[201~", // a paste over two writes
+		"\x1b]11;rgb:ffff/ffff/ffff\x1b\\", // the terminal's answer
+		"\r",
+	} {
+		if _, err := in.Write([]byte(s)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	scr.waitFor(t, `keys h,i,up,enter pastes ["one\rtwo 👍🏽"] bg #ffffff.`)
+	if _, err := in.Write([]byte("\x1b")); err != nil { // a lone ESC
+		t.Fatal(err)
+	}
+	scr.waitFor(t, `keys h,i,up,enter,esc pastes`)
+
+	// The session's input is read by one goroutine, without uv's reader.
+	buf := make([]byte, 1<<20)
+	stacks := string(buf[:runtime.Stack(buf, true)])
+	if n := strings.Count(stacks, "sshd.readInput("); n != 1 || strings.Contains(stacks, "TerminalReader") {
+		t.Errorf("%d goroutines in readInput, uv's reader running: %v", n, strings.Contains(stacks, "TerminalReader"))
 	}
 }
