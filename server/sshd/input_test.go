@@ -632,7 +632,9 @@ func TestSessionInputHasNoKeyTable(t *testing.T) {
 	if theirs-ours < 64<<10 {
 		t.Errorf("readInput saves %d KiB a program; uv's key table alone is over 100", (theirs-ours)>>10)
 	}
-	if ours-none > 8<<10 {
+	// Its goroutine's stack and read buffer: a few KiB, more under the
+	// race detector, far from the key table's hundred.
+	if ours-none > 32<<10 {
 		t.Errorf("readInput costs %d KiB a program", (ours-none)>>10)
 	}
 }
