@@ -274,9 +274,9 @@ func (m Model) helpKeys() helpKeys {
 // text while the composer (or a text input) has the keyboard.
 func (m Model) activeKeys() KeyMap {
 	if m.typing() {
-		return m.composeKeys
+		return *m.composeKeys
 	}
-	return m.keys
+	return *m.keys
 }
 
 // typing reports whether the composer or a text input has the keyboard.

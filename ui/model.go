@@ -45,9 +45,12 @@ type Model struct {
 	c    *common.Common
 	log  *slog.Logger
 
-	keys, composeKeys KeyMap
+	// The keymaps are pointers, like the parts: Bubble Tea's value-typed
+	// Update copies Model (onto the heap, as a tea.Model) for every message,
+	// and inline they were most of its 1.7 KB.
+	keys, composeKeys *KeyMap
 	// globals are the footer's global keys of keys and composeKeys.
-	globals [2]globalKeys
+	globals *[2]globalKeys
 	help    *help.Model // a pointer: Update runs on copies
 
 	status   *statusbar.Model
@@ -131,15 +134,15 @@ func New(be Backend, opts Options) Model {
 	c := &common.Common{Theme: common.SharedTheme(!opts.Light, opts.NoColor), Now: opts.Now, Me: be.Me(), Loc: opts.Loc}
 	m := Model{
 		be: be, opts: opts, c: c, log: opts.Logger,
-		keys: DefaultKeyMap(), help: new(help.New()),
+		keys: new(DefaultKeyMap()), help: new(help.New()),
 		status: statusbar.New(c, opts.ServerLabel), list: convlist.New(c), header: header.New(c),
 		pane: messages.New(c), composer: composer.New(c), dir: directory.New(c),
 		members: members.New(c), events: inspector.New(c), thread: thread.New(c), info: msginfo.New(c),
 		st: &state{focus: focusComposer, isDark: !opts.Light, names: map[string]string{},
 			lastMine: map[string]chat.Message{}, lastAny: map[string]chat.Message{}},
 	}
-	m.composeKeys = m.keys.composing()
-	m.globals = [2]globalKeys{newGlobalKeys(&m.keys), newGlobalKeys(&m.composeKeys)}
+	m.composeKeys = new(m.keys.composing())
+	m.globals = &[2]globalKeys{newGlobalKeys(m.keys), newGlobalKeys(m.composeKeys)}
 	if opts.InspectorCapacity > 0 {
 		m.events.SetCapacity(opts.InspectorCapacity)
 	}
