@@ -355,10 +355,15 @@ type inbox struct {
 // for a busy consumer it stops reading, which pushes back on the server.
 func (c *Client) readLoop(ctx context.Context, conn *websocket.Conn, in *inbox, pong chan<- struct{}, failed chan<- error, wg *sync.WaitGroup) {
 	defer wg.Done()
+	// Reads do not take ctx: for a read under a cancellable context the
+	// socket library registers (and then drops) a callback on it, an
+	// allocation and two locked map updates for every frame. Cancelling
+	// ctx closes the socket instead, which ends a blocked read all the same.
+	defer context.AfterFunc(ctx, func() { _ = conn.CloseNow() })()
 	direct := false
 	var buf bytes.Buffer // frames are read into it: a frame costs no allocation unless kept
 	for {
-		raw, err := readFrame(ctx, conn, &buf)
+		raw, err := readFrame(conn, &buf)
 		if err != nil {
 			report(failed, fmt.Errorf("read: %w", err))
 			return
@@ -398,12 +403,12 @@ const maxKeptReadBuffer = 64 << 10
 
 // readFrame reads the next message into buf and returns its bytes, valid
 // until the next read.
-func readFrame(ctx context.Context, conn *websocket.Conn, buf *bytes.Buffer) ([]byte, error) {
+func readFrame(conn *websocket.Conn, buf *bytes.Buffer) ([]byte, error) {
 	if buf.Cap() > maxKeptReadBuffer {
 		*buf = bytes.Buffer{}
 	}
 	buf.Reset()
-	_, r, err := conn.Reader(ctx)
+	_, r, err := conn.Reader(context.Background())
 	if err != nil {
 		return nil, err
 	}
