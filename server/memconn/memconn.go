@@ -196,10 +196,12 @@ func isClosed(c <-chan struct{}) bool {
 func (c *Conn) Read(p []byte) (int, error) {
 	for {
 		if isClosed(c.done) {
+			signal(c.in.readable) // the next of several waiting readers
 			return 0, net.ErrClosed
 		}
-		dl := c.rdDeadline.wait()
+		dl, armed := c.rdDeadline.armed()
 		if isClosed(dl) {
+			signal(c.in.readable) // the next of several waiting readers
 			return 0, os.ErrDeadlineExceeded
 		}
 		if len(p) == 0 {
@@ -214,7 +216,15 @@ func (c *Conn) Read(p []byte) (int, error) {
 			if n := c.in.read(p); n > 0 {
 				return n, nil
 			}
+			signal(c.in.readable) // the next of several waiting readers
 			return 0, io.EOF
+		}
+		if !armed {
+			// Nearly every read waits without a deadline: on readable
+			// alone, which closing either end and setting a deadline
+			// also signal, rather than a select over four channels.
+			<-c.in.readable
+			continue
 		}
 		select {
 		case <-c.in.readable:
@@ -297,6 +307,9 @@ func (c *Conn) Close() error {
 	c.closeOnce.Do(func() {
 		close(c.done)
 		c.in.closeReader()
+		// Wake a read waiting on readable alone, here and at the peer.
+		signal(c.in.readable)
+		signal(c.out.readable)
 	})
 	return nil
 }
@@ -310,6 +323,7 @@ func (c *Conn) SetDeadline(t time.Time) error {
 	}
 	c.rdDeadline.set(t)
 	c.wrDeadline.set(t)
+	signal(c.in.readable) // a read waiting without a deadline looks again
 	return nil
 }
 
@@ -318,6 +332,7 @@ func (c *Conn) SetReadDeadline(t time.Time) error {
 		return net.ErrClosed
 	}
 	c.rdDeadline.set(t)
+	signal(c.in.readable) // a read waiting without a deadline looks again
 	return nil
 }
 
@@ -367,6 +382,14 @@ func (d *deadline) set(t time.Time) {
 	if !closed {
 		close(d.cancel)
 	}
+}
+
+// armed returns wait's channel and whether a deadline is set (pending
+// or passed).
+func (d *deadline) armed() (chan struct{}, bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.cancel, d.timer != nil || isClosed(d.cancel)
 }
 
 // wait is closed once the deadline has passed.

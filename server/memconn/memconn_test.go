@@ -601,3 +601,45 @@ func TestWriteSpaceIsTheRoomLeft(t *testing.T) {
 		t.Fatalf("own end closed: %d", got)
 	}
 }
+
+// Reads waiting without a deadline all end when either end closes, and a
+// deadline set while they wait applies to them.
+func TestWaitingReadsWakeOnCloseAndDeadline(t *testing.T) {
+	for _, how := range []string{"close", "peer close", "deadline"} {
+		t.Run(how, func(t *testing.T) {
+			a, b := Pipe(0)
+			defer a.Close()
+			defer b.Close()
+			const readers = 3
+			errs := make(chan error, readers)
+			for range readers {
+				go func() {
+					_, err := a.Read(make([]byte, 8))
+					errs <- err
+				}()
+			}
+			time.Sleep(20 * time.Millisecond) // most likely blocked by now; if not, the test is only weaker
+			want := net.ErrClosed
+			switch how {
+			case "close":
+				a.Close()
+			case "peer close":
+				b.Close()
+				want = io.EOF
+			case "deadline":
+				a.SetReadDeadline(time.Now().Add(10 * time.Millisecond))
+				want = os.ErrDeadlineExceeded
+			}
+			for range readers {
+				select {
+				case err := <-errs:
+					if !errors.Is(err, want) {
+						t.Fatalf("read ended with %v, want %v", err, want)
+					}
+				case <-time.After(5 * time.Second):
+					t.Fatal("a waiting read did not end")
+				}
+			}
+		})
+	}
+}
