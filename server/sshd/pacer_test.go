@@ -15,22 +15,28 @@ func TestFramePacerSpacesFramesByCost(t *testing.T) {
 		t.Fatalf("no sessions: %v, want the base interval", got)
 	}
 	n.Store(200)
-	if got := p.interval(); got != 30*time.Millisecond {
-		t.Fatalf("no frame measured yet: %v, want the base interval", got)
+	if got := p.interval(); got != minLoadInterval {
+		t.Fatalf("no frame measured yet: %v, want the floor %v", got, minLoadInterval)
 	}
-	p.observe(200 * time.Microsecond)
-	// 200 sessions × 200µs per frame within half a CPU: 80ms apart.
-	if got := p.interval(); got != 80*time.Millisecond {
-		t.Fatalf("200 sessions at 200µs: %v, want 80ms", got)
+	p.observe(300 * time.Microsecond)
+	// 200 sessions × 300µs per frame within half a CPU: 120ms apart.
+	if got := p.interval(); got != 120*time.Millisecond {
+		t.Fatalf("200 sessions at 300µs: %v, want 120ms", got)
 	}
 	n.Store(500)
-	// 500 × 200µs / 0.5 CPU = 200ms: still under the cap.
-	if got := p.interval(); got != 200*time.Millisecond {
-		t.Fatalf("500 sessions at 200µs: %v, want 200ms", got)
+	// 500 × 300µs / 0.5 CPU = 300ms: over the cap.
+	if got := p.interval(); got != maxLoadInterval {
+		t.Fatalf("500 sessions at 300µs: %v, want the cap %v", got, maxLoadInterval)
+	}
+	n.Store(300)
+	// 300 × 300µs / 0.5 CPU = 180ms.
+	if got := p.interval(); got != 180*time.Millisecond {
+		t.Fatalf("300 sessions at 300µs: %v, want 180ms", got)
 	}
 	n.Store(10)
-	if got := p.interval(); got != 30*time.Millisecond {
-		t.Fatalf("10 sessions: %v, want the base interval", got)
+	// 6ms by cost: chat frames still come at most ten times a second.
+	if got := p.interval(); got != minLoadInterval {
+		t.Fatalf("10 sessions: %v, want the floor %v", got, minLoadInterval)
 	}
 	n.Store(100_000)
 	if got := p.interval(); got != maxLoadInterval {
