@@ -18,7 +18,9 @@ func TestFramePacerSpacesFramesByCost(t *testing.T) {
 	if got := p.interval(); got != minLoadInterval {
 		t.Fatalf("no frame measured yet: %v, want the floor %v", got, minLoadInterval)
 	}
-	p.observe(300 * time.Microsecond)
+	for range minOf {
+		p.observe(300 * time.Microsecond)
+	}
 	// 200 sessions × 300µs per frame within half a CPU: 120ms apart.
 	if got := p.interval(); got != 120*time.Millisecond {
 		t.Fatalf("200 sessions at 300µs: %v, want 120ms", got)
@@ -46,7 +48,9 @@ func TestFramePacerSpacesFramesByCost(t *testing.T) {
 
 func TestFramePacerAverageFollowsCost(t *testing.T) {
 	p := newFramePacer(time.Millisecond, 1, func() int64 { return 1 })
-	p.observe(100 * time.Microsecond)
+	for range minOf {
+		p.observe(100 * time.Microsecond)
+	}
 	for range 200 {
 		p.observe(500 * time.Microsecond)
 	}
@@ -54,9 +58,33 @@ func TestFramePacerAverageFollowsCost(t *testing.T) {
 	if got < 490*time.Microsecond || got > 500*time.Microsecond {
 		t.Fatalf("average after a change of cost: %v, want ≈500µs", got)
 	}
-	p.observe(0)
+	for range minOf {
+		p.observe(0)
+	}
 	if got2 := time.Duration(p.cost.Load()); got2 >= got {
-		t.Fatalf("a cheap frame did not lower the average: %v → %v", got, got2)
+		t.Fatalf("cheap frames did not lower the average: %v → %v", got, got2)
+	}
+}
+
+// A frame preempted now and then (its wall time 50 times its cost) does
+// not move the average; a machine on which every frame takes long does.
+func TestFramePacerIgnoresPreemptedFrames(t *testing.T) {
+	p := newFramePacer(time.Millisecond, 1, func() int64 { return 1 })
+	for i := range 400 {
+		d := 100 * time.Microsecond
+		if i%minOf == 1 {
+			d = 5 * time.Millisecond
+		}
+		p.observe(d)
+	}
+	if got := time.Duration(p.cost.Load()); got != 100*time.Microsecond {
+		t.Fatalf("average with one frame in %d preempted: %v, want 100µs", minOf, got)
+	}
+	for range 400 {
+		p.observe(5 * time.Millisecond)
+	}
+	if got := time.Duration(p.cost.Load()); got < 4900*time.Microsecond {
+		t.Fatalf("average with every frame slow: %v, want ≈5ms", got)
 	}
 }
 
