@@ -236,7 +236,6 @@ func isCancelled(ev uv.Event) bool { return reflect.TypeOf(ev) == cancelledType(
 // sessionInput reads a session's terminal and sends what it decodes to
 // the session's program.
 type sessionInput struct {
-	r       io.Reader
 	send    func(tea.Msg)
 	timeout time.Duration // the escape timeout
 
@@ -253,7 +252,7 @@ type sessionInput struct {
 // (uv.DefaultEscTimeout) after the last one: a lone ESC is the Escape
 // key, ESC and "[A" the Up key.
 func readInput(ctx context.Context, r io.Reader, send func(tea.Msg), timeout time.Duration) {
-	in := &sessionInput{r: r, send: send, timeout: timeout}
+	in := &sessionInput{send: send, timeout: timeout}
 	buf := make([]byte, inputReadSize)
 	for {
 		n, err := r.Read(buf)
