@@ -217,7 +217,7 @@ func startSSH(n *node, spec sshSpec, log *slog.Logger) (*sshFront, error) {
 			}
 			m := ui.New(c, ui.Options{Logger: log.With("part", "ssh-ui", "uid", uid), ServerLabel: "ssh · " + uid,
 				InspectorCapacity: sshInspectorCapacity})
-			return m, func() { c.Close() }, nil
+			return &m, func() { c.Close() }, nil // a pointer: the frame cap steps it in place
 		},
 	})
 	if err != nil {

@@ -170,11 +170,20 @@ func (m *Model) applyHelpStyles() {
 // Update routes one message, then re-lays out if the composer changed
 // height (it grows with its text and its completion list).
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	out, cmd := m.update(msg)
+	cmd := m.Step(msg)
+	return m, cmd
+}
+
+// Step is Update in place. Bubble Tea's Update returns the model as an
+// interface, which costs a copy of it on the heap for every message; a
+// server running hundreds of sessions, each taking a stream of chat
+// events, calls Step through a pointer instead.
+func (m *Model) Step(msg tea.Msg) tea.Cmd {
+	cmd := m.update(msg)
 	if m.layoutKey() != m.st.laid {
 		m.layout()
 	}
-	return out, cmd
+	return cmd
 }
 
 // layoutShape is what decides the layout besides the terminal size.
@@ -188,15 +197,15 @@ func (m *Model) layoutKey() layoutShape {
 		thread: m.st.threadOpen, compose: m.st.focus == focusComposer}
 }
 
-func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.st.width, m.st.height = msg.Width, msg.Height
 		m.layout()
-		return m, nil
+		return nil
 	case tea.BackgroundColorMsg:
 		m.setTheme(msg.IsDark())
-		return m, nil
+		return nil
 	case tea.ModeReportMsg:
 		// Bubble Tea switches its renderer to grapheme widths on these
 		// answers (it turns the mode on itself); frames follow it.
@@ -204,29 +213,29 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			(v == ansi.ModeSet || v == ansi.ModeReset || v == ansi.ModePermanentlySet) {
 			m.st.graphemes = true
 		}
-		return m, nil
+		return nil
 	case tea.KeyPressMsg:
-		return m, m.handleKey(msg)
+		return m.handleKey(msg)
 	case tea.MouseWheelMsg:
-		return m, m.handleWheel(msg)
+		return m.handleWheel(msg)
 	case tea.MouseClickMsg:
-		return m, m.handleClick(msg)
+		return m.handleClick(msg)
 	case eventMsg:
-		return m, m.takeEvents([]chat.Event{msg.ev})
+		return m.takeEvents([]chat.Event{msg.ev})
 	case eventBatchMsg:
-		return m, m.takeEvents(msg.evs)
+		return m.takeEvents(msg.evs)
 	case heldEventsMsg:
 		m.st.heldWait = false
-		return m, m.takeEvents(nil)
+		return m.takeEvents(nil)
 	case eventsClosedMsg:
 		m.status.SetStatus(chat.ConnDisconnected, 0, 0)
-		return m, nil
+		return nil
 	}
 	if cmd, ok := m.handleResult(msg); ok {
-		return m, cmd
+		return cmd
 	}
 	if cmd, ok := m.handleIntent(msg); ok {
-		return m, cmd
+		return cmd
 	}
 	// Ticks and blinks of the parts: each ignores what is not its own.
 	var cmds []tea.Cmd
@@ -244,7 +253,7 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		_, cmd = m.list.Update(msg)
 		cmds = append(cmds, cmd)
 	}
-	return m, tea.Batch(cmds...)
+	return tea.Batch(cmds...)
 }
 
 func (m *Model) setTheme(dark bool) {

@@ -26,10 +26,18 @@ const DefaultFrameInterval = time.Second / 30
 // number of sessions and what their frames cost (framePacer): past
 // saturation sessions skip frames instead of the server falling behind on
 // all of them.
+//
+// It is a pointer, and updates a model that can (stepper) in place: Bubble
+// Tea's Update returns the model as an interface, and a value there is a
+// heap copy for every message of every session.
 type frameCap struct {
-	m  tea.Model
-	st *frameState // shared by the copies Bubble Tea's value Update makes
+	m    tea.Model
+	step stepper // m updated in place; nil: through Update
+	st   *frameState
 }
+
+// stepper is a model that updates in place (the TUI: ui.Model.Step).
+type stepper interface{ Step(tea.Msg) tea.Cmd }
 
 type frameState struct {
 	interval time.Duration        // for the person's own input
@@ -55,16 +63,17 @@ type frameDuer interface{ FrameDue() bool }
 // refreshMsg asks for a fresh view; st tells sessions' refreshes apart.
 type refreshMsg struct{ st *frameState }
 
-func newFrameCap(m tea.Model, interval time.Duration, load func() time.Duration, now func() time.Time) frameCap {
+func newFrameCap(m tea.Model, interval time.Duration, load func() time.Duration, now func() time.Time) *frameCap {
 	if interval <= 0 {
 		interval = DefaultFrameInterval
 	}
-	return frameCap{m: m, st: &frameState{interval: interval, load: load, now: now}}
+	step, _ := m.(stepper)
+	return &frameCap{m: m, step: step, st: &frameState{interval: interval, load: load, now: now}}
 }
 
-func (f frameCap) Init() tea.Cmd { return f.m.Init() }
+func (f *frameCap) Init() tea.Cmd { return f.m.Init() }
 
-func (f frameCap) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (f *frameCap) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	st := f.st
 	if r, ok := msg.(refreshMsg); ok && r.st == st {
 		if !st.now().Before(st.nextAt) {
@@ -72,8 +81,13 @@ func (f frameCap) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return f, f.schedule()
 	}
-	m, cmd := f.m.Update(msg)
-	f.m = m
+	var cmd tea.Cmd
+	if f.step != nil {
+		cmd = f.step.Step(msg)
+	} else {
+		f.m, cmd = f.m.Update(msg)
+	}
+	m := f.m
 	st.stale = true
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
@@ -106,7 +120,7 @@ func (st *frameState) due() time.Duration {
 // input comes due sooner than a refresh scheduled for a chat event: then
 // a second, earlier refresh is scheduled, and the later one finds nothing
 // left to draw.
-func (f frameCap) schedule() tea.Cmd {
+func (f *frameCap) schedule() tea.Cmd {
 	st := f.st
 	if !st.stale {
 		return nil
@@ -124,7 +138,7 @@ func (f frameCap) schedule() tea.Cmd {
 	return tea.Tick(wait, func(time.Time) tea.Msg { return refreshMsg{st: st} })
 }
 
-func (f frameCap) View() tea.View {
+func (f *frameCap) View() tea.View {
 	st := f.st
 	before, first := st.drawn, !st.have
 	start := time.Now()
@@ -144,7 +158,7 @@ func (f frameCap) View() tea.View {
 	return v
 }
 
-func (f frameCap) view() tea.View {
+func (f *frameCap) view() tea.View {
 	st := f.st
 	now := st.now()
 	if !st.have {

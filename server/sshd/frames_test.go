@@ -88,12 +88,12 @@ func TestFrameCapCatchesUp(t *testing.T) {
 		t.Fatalf("first view %q", got)
 	}
 	m, _ := fc.Update(step{})
-	fc = m.(frameCap)
+	fc = m.(*frameCap)
 	if got := fc.View().Content; got != "count 1/2" {
 		t.Fatalf("the first update was not drawn at once: %q", got)
 	}
 	m, cmd := fc.Update(step{})
-	fc = m.(frameCap)
+	fc = m.(*frameCap)
 	if got := fc.View().Content; got != "count 1/2" {
 		t.Fatalf("a view inside the frame interval was recomputed: %q", got)
 	}
@@ -102,7 +102,7 @@ func TestFrameCapCatchesUp(t *testing.T) {
 	clock = clock.Add(50 * time.Millisecond)
 	refresh := findRefresh(t, cmd)
 	m, _ = fc.Update(refresh)
-	fc = m.(frameCap)
+	fc = m.(*frameCap)
 	if got := fc.View().Content; got != "count 2/2" {
 		t.Fatalf("after the refresh the view is %q", got)
 	}
@@ -146,7 +146,7 @@ func TestFrameCapUnderLoad(t *testing.T) {
 		func() time.Duration { return load }, func() time.Time { return clock })
 	fc.View()
 	m, _ := fc.Update(step{}) // the first update is drawn at once
-	fc = m.(frameCap)
+	fc = m.(*frameCap)
 	if got := fc.View().Content; got != "count 1/10" {
 		t.Fatalf("first update: %q", got)
 	}
@@ -155,7 +155,7 @@ func TestFrameCapUnderLoad(t *testing.T) {
 	// not the load interval.
 	clock = clock.Add(60 * time.Millisecond)
 	m, late := fc.Update(step{})
-	fc = m.(frameCap)
+	fc = m.(*frameCap)
 	if got := fc.View().Content; got != "count 1/10" {
 		t.Fatalf("a chat event was drawn before the load interval: %q", got)
 	}
@@ -166,7 +166,7 @@ func TestFrameCapUnderLoad(t *testing.T) {
 	// A key press in the same frame is drawn at once: the last frame was
 	// more than the base interval ago.
 	m, _ = fc.Update(tea.KeyPressMsg{Code: 'x', Text: "x"})
-	fc = m.(frameCap)
+	fc = m.(*frameCap)
 	if got := fc.View().Content; got != "count 2/10" {
 		t.Fatalf("a key press was not drawn within the base interval: %q", got)
 	}
@@ -175,9 +175,9 @@ func TestFrameCapUnderLoad(t *testing.T) {
 	// interval, earlier than the one pending for chat events.
 	clock = clock.Add(10 * time.Millisecond)
 	m, _ = fc.Update(step{}) // a chat event: waits for the load interval
-	fc = m.(frameCap)
+	fc = m.(*frameCap)
 	m, early := fc.Update(tea.KeyPressMsg{Code: 'y', Text: "y"})
-	fc = m.(frameCap)
+	fc = m.(*frameCap)
 	if got := fc.View().Content; got != "count 2/10" {
 		t.Fatalf("drawn inside the base interval: %q", got)
 	}
@@ -186,7 +186,7 @@ func TestFrameCapUnderLoad(t *testing.T) {
 	}
 	clock = clock.Add(50 * time.Millisecond)
 	m, _ = fc.Update(findRefresh(t, early))
-	fc = m.(frameCap)
+	fc = m.(*frameCap)
 	if got := fc.View().Content; got != "count 3/10" {
 		t.Fatalf("the key press's refresh did not draw: %q", got)
 	}
@@ -216,17 +216,65 @@ func TestFrameDueSkipsTheLoadInterval(t *testing.T) {
 		func() time.Duration { return time.Second }, func() time.Time { return clock })
 	fc.View()
 	m, _ := fc.Update(step{}) // drawn at once
-	fc = m.(frameCap)
+	fc = m.(*frameCap)
 	fc.View()
 	clock = clock.Add(60 * time.Millisecond)
 	m, _ = fc.Update(step{}) // count 2: not due, waits for the load interval
-	fc = m.(frameCap)
+	fc = m.(*frameCap)
 	if got := fc.View().Content; got != "count 1/10" {
 		t.Fatalf("drawn before the load interval: %q", got)
 	}
 	m, _ = fc.Update(step{}) // count 3: due, past the base interval
-	fc = m.(frameCap)
+	fc = m.(*frameCap)
 	if got := fc.View().Content; got != "count 3/10" {
 		t.Fatalf("a due frame waited for the load interval: %q", got)
+	}
+}
+
+// stepModel counts like burstModel, but in place through Step; its Update
+// must not run: the frame cap steps a model that can.
+type stepModel struct {
+	i, n    int
+	updates *atomic.Int64 // Update calls, which should be none
+}
+
+func (m *stepModel) Init() tea.Cmd { return next }
+func (m *stepModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	m.updates.Add(1)
+	return m, m.Step(msg)
+}
+func (m *stepModel) Step(msg tea.Msg) tea.Cmd {
+	if _, ok := msg.(step); ok && m.i < m.n {
+		m.i++
+		if m.i < m.n {
+			return next
+		}
+	}
+	return nil
+}
+func (m *stepModel) View() tea.View {
+	if m.i == m.n {
+		return tea.NewView("STEPPED ALL")
+	}
+	return tea.NewView(fmt.Sprintf("count %d/%d", m.i, m.n))
+}
+
+// TestFrameCapStepsInPlace: a session model that updates in place is
+// stepped, never copied through Update, and its last state is drawn.
+func TestFrameCapStepsInPlace(t *testing.T) {
+	var updates atomic.Int64
+	f := startWith(t, false, 0, 0, func(ctx context.Context, uid string) (tea.Model, func(), error) {
+		return &stepModel{n: 500, updates: &updates}, func() {}, nil
+	})
+	c, err := sshdtest.Dial(f.addr, "gus", gossh.PublicKeys(sshdtest.NewKey(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	sess, scr := openPTY(t, c, 80, 24)
+	defer sess.Close()
+	scr.waitFor(t, "STEPPED ALL")
+	if n := updates.Load(); n != 0 {
+		t.Fatalf("Update ran %d times; the frame cap should step the model in place", n)
 	}
 }

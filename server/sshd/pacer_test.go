@@ -98,11 +98,11 @@ func TestFrameCapReportsFreshFramesOnly(t *testing.T) {
 	fc.st.observe = func(time.Duration) { observed.Add(1) }
 	fc.View() // the first view, before any update: not a frame
 	m, _ := fc.Update(step{})
-	fc = m.(frameCap)
+	fc = m.(*frameCap)
 	fc.View() // drawn at once
 	fc.View() // nothing new
 	m, _ = fc.Update(step{})
-	fc = m.(frameCap)
+	fc = m.(*frameCap)
 	fc.View() // waits for the load interval
 	if got := observed.Load(); got != 1 {
 		t.Fatalf("observed %d frames, want 1 (the first update's)", got)

@@ -282,7 +282,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 		return nil
 	}
 	inner := m
-	if fc, ok := m.(frameCap); ok {
+	if fc, ok := m.(*frameCap); ok {
 		inner = fc.m
 	}
 	pump, _ := inner.(eventPumper)
@@ -291,7 +291,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	// The server's signals are the server's to handle (it closes every
 	// session on shutdown), not each session's program's.
 	opts = append(append(opts, bm.MakeOptions(sess)...), tea.WithOutput(out), tea.WithoutSignalHandler())
-	if fc, ok := m.(frameCap); ok && !s.opts.CellRenderer {
+	if fc, ok := m.(*frameCap); ok && !s.opts.CellRenderer {
 		if pty, _, hasPTY := sess.Pty(); hasPTY {
 			env := append(sess.Environ(), "TERM="+pty.Term)
 			lr := newLineRenderer(out, colorprofile.Env(env), pty.Window.Width, pty.Window.Height)
