@@ -51,6 +51,12 @@ type Model struct {
 	pal   *paints
 
 	scores filterScores // the filter's scores of titles, for the current text
+
+	// own is, per conversation, the LastMessage storage this list made
+	// itself and never hands out (Get and Selected give a copy): a new
+	// message rewrites it in place rather than allocating another, and a
+	// busy group brings one to every session many times a second.
+	own map[string]*chat.Message
 }
 
 // filterScores remembers how the filter's text scores each title: a
@@ -117,6 +123,7 @@ func (m *Model) Filtering() bool { return m.filtering }
 func (m *Model) SetConversations(cs []chat.Conversation) {
 	m.ver++
 	clear(m.rows)
+	clear(m.own)
 	m.all = slices.Clone(cs)
 	m.resort("")
 }
@@ -140,6 +147,7 @@ func (m *Model) Remove(id string) {
 	if i := m.index(id); i >= 0 {
 		keep := m.selectedID()
 		m.all = slices.Delete(m.all, i, i+1)
+		delete(m.own, id)
 		m.resort(keep)
 	}
 }
@@ -147,9 +155,35 @@ func (m *Model) Remove(id string) {
 // Get returns a conversation by id.
 func (m *Model) Get(id string) (chat.Conversation, bool) {
 	if i := m.index(id); i >= 0 {
-		return m.all[i], true
+		return m.handOut(m.all[i]), true
 	}
 	return chat.Conversation{}, false
+}
+
+// handOut is c to give out: its latest message copied when it is in the
+// list's own storage, which the next message rewrites.
+func (m *Model) handOut(c chat.Conversation) chat.Conversation {
+	if c.LastMessage != nil && c.LastMessage == m.own[c.ConversationID] {
+		lm := *c.LastMessage
+		c.LastMessage = &lm
+	}
+	return c
+}
+
+// setLast makes msg conversation i's latest message, in storage the list
+// owns.
+func (m *Model) setLast(i int, msg chat.Message) {
+	c := &m.all[i]
+	p := m.own[c.ConversationID]
+	if p == nil || c.LastMessage != p {
+		if m.own == nil {
+			m.own = map[string]*chat.Message{}
+		}
+		p = new(chat.Message)
+		m.own[c.ConversationID] = p
+	}
+	*p = msg
+	c.LastMessage = p
 }
 
 // Len is the number of conversations (before filtering).
@@ -167,8 +201,7 @@ func (m *Model) ApplyMessage(msg chat.Message, unread bool) bool {
 	m.changed(msg.ConversationID)
 	c := &m.all[i]
 	if c.LastMessage == nil || c.LastMessage.ID <= msg.ID {
-		mm := msg
-		c.LastMessage = &mm
+		m.setLast(i, msg)
 		c.LatestMessageID = msg.ID
 	}
 	if msg.SentAt > c.UpdatedAt {
@@ -187,8 +220,7 @@ func (m *Model) ApplyEdit(msg chat.Message) {
 	m.ver++
 	if i := m.index(msg.ConversationID); i >= 0 {
 		if lm := m.all[i].LastMessage; lm != nil && lm.ID == msg.ID {
-			mm := msg
-			m.all[i].LastMessage = &mm
+			m.setLast(i, msg)
 			m.changed(msg.ConversationID)
 		}
 	}
@@ -210,7 +242,7 @@ func (m *Model) ApplyReceipt(r chat.Receipt) {
 			mm.DeliveredAt = cmp.Or(mm.DeliveredAt, r.At)
 			mm.ReadAt = cmp.Or(mm.ReadAt, r.At)
 		}
-		m.all[i].LastMessage = &mm
+		m.setLast(i, mm)
 		m.changed(m.all[i].ConversationID)
 	}
 }
@@ -260,7 +292,7 @@ func (m *Model) Selected() (chat.Conversation, bool) {
 	if m.cursor < 0 || m.cursor >= len(m.shown) {
 		return chat.Conversation{}, false
 	}
-	return m.all[m.shown[m.cursor]], true
+	return m.handOut(m.all[m.shown[m.cursor]]), true
 }
 
 // Update handles keys while the list has focus.
