@@ -183,17 +183,39 @@ func TestDecodeFrameTable(t *testing.T) {
 	}
 }
 
-// sameAsShared checks that decoding raw through shared, first and again,
-// gives what a direct decode gives, time included.
+// sameAsShared checks that decoding raw through shared gives what a
+// direct decode gives: read again within sharedStampWindow, with the first
+// read's time; read later, with its own.
 func sameAsShared(t *testing.T, shared *SharedFrames, raw []byte, at time.Time) {
 	t.Helper()
 	want, wantF := decodeFrame(raw, at)
-	for i := range 2 {
-		got, gotF := shared.decode(raw, at.Add(time.Duration(i)))
-		want = stamped(want, at.Add(time.Duration(i)))
+	later := at.Add(sharedStampWindow)
+	for i, r := range []struct{ read, stamp time.Time }{
+		{at, at},
+		{at.Add(sharedStampWindow - time.Nanosecond), at},
+		{later, later},
+	} {
+		got, gotF := shared.decode(raw, r.read)
+		want = stamped(want, r.stamp)
 		if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(gotF, wantF) {
 			t.Fatalf("shared decode %d:\n got %#v\nwant %#v", i, got, want)
 		}
+	}
+}
+
+// TestSharedReadsAllocateNothing: the clients of one fan-out reading its
+// frame within the window get the first one's event as it is; nothing is
+// copied per client.
+func TestSharedReadsAllocateNothing(t *testing.T) {
+	raw := []byte(msgFrame(groupMessageBody))
+	at := time.Unix(1795000100, 0)
+	shared := NewSharedFrames()
+	shared.decode(raw, at)
+	if n := testing.AllocsPerRun(100, func() { shared.decode(raw, at.Add(time.Millisecond)) }); n != 0 {
+		t.Fatalf("a shared read allocates %.0f times", n)
+	}
+	if n := testing.AllocsPerRun(100, func() { shared.decode(raw, at.Add(time.Hour)) }); n == 0 {
+		t.Fatal("a read long after the first shares its time; it should be stamped anew")
 	}
 }
 

@@ -10,8 +10,8 @@ import (
 	"cometterm/chat/client/clienttest"
 )
 
-// Clients sharing a SharedFrames each get every group message, with their
-// own receive time, while the frame's bytes are held once.
+// Clients sharing a SharedFrames each get every group message, with a
+// receive time, while the frame's bytes are held once.
 func TestSharedFramesAcrossClients(t *testing.T) {
 	s := clienttest.Start(t)
 	ctx := ctxT(t)
