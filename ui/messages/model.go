@@ -200,8 +200,7 @@ func (m *Model) trim() {
 	if m.sel != 0 && m.sel < m.st.items[extra].msg.ID {
 		return // the selected message stays loaded
 	}
-	clear(m.st.items[:extra])
-	m.st.items = append(m.st.items[:0:0], m.st.items[extra:]...)
+	m.st.drop(extra)
 	m.st.touch(0) // its date separator may now show
 	m.hasMore = true
 }

@@ -368,3 +368,37 @@ func TestOverflowingWhenHalfThePaneIsNew(t *testing.T) {
 		t.Fatal("a scrolled-up pane reports overflow")
 	}
 }
+
+// TestTrimmedEntriesAreReused: entries a pinned pane drops make room for
+// new messages, and a reused entry draws its new message, not the old
+// one's cached lines.
+func TestTrimmedEntriesAreReused(t *testing.T) {
+	m := newPane(80, 10, many(1000, 50), false)
+	first := map[*entry]bool{}
+	for i, e := range m.st.items {
+		m.lines(i) // cache the lines each first entry draws
+		first[e] = true
+	}
+	for i, msg := range many(1050, 2000) {
+		m.Upsert(msg)
+		if i%97 == 0 {
+			m.View()
+		}
+	}
+	reused := 0
+	for i, e := range m.st.items {
+		if first[e] {
+			reused++
+		}
+		want := m.r.Render(&e.msg, m.contentWidth(), m.rowFor(i))
+		if got := m.lines(i); strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Fatalf("entry %d (message %d) draws\n%s\nwant\n%s", i, e.msg.ID, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	}
+	if reused == 0 {
+		t.Fatal("no dropped entry was reused for a new message")
+	}
+	if lineOf(m, 3049) != 9 {
+		t.Fatalf("newest not on the last line:\n%s", m.View())
+	}
+}

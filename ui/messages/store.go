@@ -54,6 +54,37 @@ const maxSenders = 4096
 type store struct {
 	items   []*entry
 	senders map[senderKey]*chat.Entity // see keep
+	// spare are entries a trim dropped, for new messages to reuse: a pane
+	// pinned to a busy conversation drops old messages as fast as new
+	// ones come, and no entry is referred to outside items.
+	spare []*entry
+}
+
+// maxSpare bounds the entries kept for reuse.
+const maxSpare = 256
+
+// drop forgets the first n entries, keeping them for reuse.
+func (s *store) drop(n int) {
+	for _, e := range s.items[:n] {
+		if len(s.spare) < maxSpare {
+			*e = entry{}
+			s.spare = append(s.spare, e)
+		}
+	}
+	clear(s.items[:n])
+	s.items = append(s.items[:0:0], s.items[n:]...)
+}
+
+// newEntry is an entry for m, reused when one is spare.
+func (s *store) newEntry(m chat.Message) *entry {
+	if n := len(s.spare); n > 0 {
+		e := s.spare[n-1]
+		s.spare[n-1] = nil
+		s.spare = s.spare[:n-1]
+		e.msg = m
+		return e
+	}
+	return &entry{msg: m}
 }
 
 func (s *store) len() int { return len(s.items) }
@@ -132,7 +163,7 @@ func (s *store) merge(msgs []chat.Message) (before int) {
 // insertAt places m at i and invalidates its successor, whose header or
 // date separator may now differ.
 func (s *store) insertAt(i int, m chat.Message) {
-	s.items = slices.Insert(s.items, i, &entry{msg: s.keep(m)})
+	s.items = slices.Insert(s.items, i, s.newEntry(s.keep(m)))
 	s.touch(i + 1)
 }
 
