@@ -13,6 +13,7 @@
 //	go run ./bench/ssh                       # 200 sessions, 100 msg/s for 20 s
 //	go run ./bench/ssh -overload             # past saturation, with slow readers
 //	go run ./bench/ssh -server-cpuprofile cpu.prof -server-heapprofile heap.prof
+//	go run ./bench/ssh -deliveries d.tsv     # every delivery, to see when the slow ones came
 //
 // A post that falls due while every sender still waits on the server is
 // skipped and counted, so the send phase ends on time however slow the
@@ -61,6 +62,7 @@ type config struct {
 	ownProfile            string
 	serverMemStats        string
 	serverGOGC            string
+	deliveries            string
 }
 
 func main() {
@@ -85,6 +87,7 @@ func main() {
 	flag.StringVar(&c.serverHeapEnd, "server-heapprofile-end", "", "write the server's heap profile, taken after the grace period, to this file")
 	flag.StringVar(&c.serverMemLimit, "server-memlimit", "", "run the server with this GOMEMLIMIT (for example 600MiB)")
 	flag.StringVar(&c.serverGOGC, "server-gogc", "", "run the server with this GOGC (for example 50)")
+	flag.StringVar(&c.deliveries, "deliveries", "", "write every delivery to this file, tab-separated: token, session, posted, answered, on screen (Unix ns)")
 	flag.StringVar(&c.serverLog, "server-log", "", "keep the server's log in this file")
 	flag.StringVar(&c.serverTrace, "server-trace", "", "write an execution trace of the server's first 5 s of the send phase to this file (go tool trace)")
 	flag.StringVar(&c.serverBlock, "server-blockprofile", "", "write the server's blocking profile (where goroutines waited), taken after the send phase, to this file")

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -190,6 +191,16 @@ func run(ctx context.Context, c config, log *slog.Logger) error {
 		bytes               int64
 		lossy, longestLoss  int // sessions that lost any; the longest run of consecutive losses
 	}
+	var dump *bufio.Writer
+	if c.deliveries != "" {
+		f, err := os.Create(c.deliveries)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		dump = bufio.NewWriter(f)
+		fmt.Fprintln(dump, "token\tsession\tposted_ns\tanswered_ns\tseen_ns")
+	}
 	fast, slow := &group{name: "normal"}, &group{name: "slow"}
 	for i, s := range sessions {
 		g := fast
@@ -209,6 +220,9 @@ func run(ctx context.Context, c config, log *slog.Logger) error {
 			}
 			g.expected++
 			if seen := s.seenAt(id); seen != 0 {
+				if dump != nil {
+					fmt.Fprintf(dump, "%d\t%d\t%d\t%d\t%d\n", id, i, at, answeredAt[id].Load(), seen)
+				}
 				g.delivered++
 				g.lat = append(g.lat, time.Duration(seen-at))
 				g.afterAnswer = append(g.afterAnswer, time.Duration(seen-answeredAt[id].Load()))
@@ -233,6 +247,11 @@ func run(ctx context.Context, c config, log *slog.Logger) error {
 			if len(ids) > 0 {
 				log.Info("lost", "session", i, "tokens", fmt.Sprint(ids))
 			}
+		}
+	}
+	if dump != nil {
+		if err := dump.Flush(); err != nil {
+			return fmt.Errorf("deliveries: %w", err)
 		}
 	}
 	cpuServer := cpu1 - cpu0
