@@ -34,6 +34,11 @@ type outputWriter struct {
 	closed   bool
 	resync   func()
 	skipped  int // frames skipped, for the log
+	// spare are buffers of frames already sent, for the next frames: a
+	// session sends ten frames a second, and each was a new copy.
+	spare [][]byte
+	// freeQueue is the queue the writer emptied, for the next frames.
+	freeQueue [][]byte
 
 	wake chan struct{}
 	done chan struct{}
@@ -72,7 +77,11 @@ func (o *outputWriter) Write(p []byte) (int, error) {
 		o.queue, o.queued, o.dropping = nil, 0, true
 		return len(p), nil
 	}
-	o.queue = append(o.queue, append([]byte(nil), p...))
+	var buf []byte
+	if n := len(o.spare); n > 0 {
+		buf, o.spare = o.spare[n-1], o.spare[:n-1]
+	}
+	o.queue = append(o.queue, append(buf, p...))
 	o.queued += len(p)
 	select {
 	case o.wake <- struct{}{}:
@@ -87,7 +96,7 @@ func (o *outputWriter) run() {
 		for {
 			o.mu.Lock()
 			batch := o.queue
-			o.queue, o.queued = nil, 0
+			o.queue, o.queued, o.freeQueue = o.freeQueue, 0, nil
 			var resync func()
 			if len(batch) == 0 {
 				if o.dropping {
@@ -113,8 +122,30 @@ func (o *outputWriter) run() {
 					return
 				}
 			}
+			o.reuse(batch)
 		}
 	}
+}
+
+// maxSpare bounds the buffers kept for reuse, and maxSpareSize their
+// size: a full redraw's buffer is not kept for the small frames after it.
+const (
+	maxSpare     = 4
+	maxSpareSize = 32 << 10
+)
+
+// reuse keeps the buffers of frames the channel has taken, and the queue
+// they came in. (An io.Writer keeps nothing it is given.)
+func (o *outputWriter) reuse(sent [][]byte) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for _, b := range sent {
+		if len(o.spare) < maxSpare && cap(b) <= maxSpareSize {
+			o.spare = append(o.spare, b[:0])
+		}
+	}
+	clear(sent)
+	o.freeQueue = sent[:0]
 }
 
 // Close sends what is queued (the program's last frame restores the
