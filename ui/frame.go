@@ -36,12 +36,17 @@ type lineFitter struct {
 	// the part last fitted in each slot of a frame
 	slots [nSlots]fittedPart
 
-	// The last frame with what it was drawn from, and the last frame
-	// passed through plainFrame with the result.
+	// The last frame's parts and their layout (laidOK), the last frame
+	// joined ("" until frame joins it), and the last frame passed through
+	// plainFrame with the result.
 	last              frameParts
+	laid              laidOut
+	laidOK            bool
 	lastFrame         string
+	lastLen           int  // of the last frame joined, to size the next
 	lastDiffers       bool // mayDiffer may hold for a line of lastFrame
 	plainIn, plainOut string
+	lead              []int // rows', kept for its room
 	// The separators of the last theme and width.
 	rules rules
 	// The status line last fitted: it changes seldom.
@@ -89,70 +94,148 @@ func (f *lineFitter) rulesFor(t *common.Theme, width int) *rules {
 	return &f.rules
 }
 
-// frame lays the parts out into the screen: the status line, the list,
-// main and side columns, the inspector and the footer, each line exactly
-// the terminal's width. A frame drawn from the same parts as the last one
-// is the last one.
-func (f *lineFitter) frame(p *frameParts) string {
-	if f.lastFrame != "" && f.last == *p {
-		return f.lastFrame
+// laidOut is a frame fitted into its blocks, each line exactly its
+// block's width: what frame joins into one string and rows hands out as
+// rows of segments. The blocks are the fitter's (see lineFitter.blocks).
+type laidOut struct {
+	status                   string
+	main, list, side, footer []string
+	events                   []string
+	bar, sep                 string
+	withBar                  bool // the inspector's rule goes above events
+	differs                  bool // mayDiffer may hold for one of its lines
+}
+
+// lay fits the parts into the frame's blocks: the status line, the list,
+// main and side columns, the inspector and the footer. Laid out from the
+// same parts as last time, the layout is the last one.
+func (f *lineFitter) lay(p *frameParts) *laidOut {
+	l := &f.laid
+	if f.laidOK && f.last == *p {
+		return l
 	}
 	g := p.geo
 	bl := &f.blocks
+	*l = laidOut{}
 	main, differs := f.blockDiffers(bl[0][:0], slotMain, g.mainW, g.bodyH, p.main[:p.nMain]...)
-	bl[0] = main
-	var list, side []string
+	bl[0], l.main = main, main
 	if g.listW > 0 {
-		var d bool
-		list, d = f.blockDiffers(bl[1][:0], slotList, g.listW, g.bodyH, p.list)
-		bl[1] = list
+		list, d := f.blockDiffers(bl[1][:0], slotList, g.listW, g.bodyH, p.list)
+		bl[1], l.list = list, list
 		differs = differs || d
 	}
 	if g.sideW > 0 {
-		var d bool
-		side, d = f.blockDiffers(bl[2][:0], slotSide, g.sideW, g.bodyH, p.side)
-		bl[2] = side
+		side, d := f.blockDiffers(bl[2][:0], slotSide, g.sideW, g.bodyH, p.side)
+		bl[2], l.side = side, side
 		differs = differs || d
 	}
 	if st := &f.status; !st.ok || st.src != p.status || st.w != p.width {
 		*st = fittedStatus{src: p.status, out: f.fit(p.status, p.width), w: p.width, differs: mayDiffer(p.status), ok: true}
 	}
+	l.status = f.status.out
 	differs = differs || f.status.differs
 	r := f.rulesFor(p.theme, p.width)
+	l.sep = r.sep
+	if g.eventsH > 0 {
+		events, d := f.blockDiffers(bl[3][:0], slotEvents, p.width, g.eventsH-1, p.events)
+		bl[3], l.events, l.bar, l.withBar = events, events, r.bar, true
+		differs = differs || d
+	}
+	footer, d := f.blockDiffers(bl[4][:0], slotFooter, p.width, g.footerH, p.footer)
+	bl[4], l.footer = footer, footer
+	l.differs = differs || d
+	f.last, f.laidOK, f.lastFrame = *p, true, ""
+	return l
+}
+
+// frame is the laid-out frame as one string, a line per row, each
+// exactly the terminal's width. A frame drawn from the same parts as the
+// last one is the last one.
+func (f *lineFitter) frame(p *frameParts) string {
+	l := f.lay(p)
+	if f.lastFrame != "" {
+		return f.lastFrame
+	}
 	var b strings.Builder
-	b.Grow(len(f.lastFrame) + len(f.lastFrame)/8)
-	b.WriteString(f.status.out)
-	for i, line := range main {
+	b.Grow(f.lastLen + f.lastLen/8)
+	b.WriteString(l.status)
+	for i, line := range l.main {
 		b.WriteByte('\n')
-		if list != nil {
-			b.WriteString(list[i])
-			b.WriteString(r.sep)
+		if l.list != nil {
+			b.WriteString(l.list[i])
+			b.WriteString(l.sep)
 		}
 		b.WriteString(line)
-		if side != nil {
-			b.WriteString(r.sep)
-			b.WriteString(side[i])
+		if l.side != nil {
+			b.WriteString(l.sep)
+			b.WriteString(l.side[i])
 		}
 	}
-	if g.eventsH > 0 {
+	if l.withBar {
 		b.WriteByte('\n')
-		b.WriteString(r.bar)
-		events, d := f.blockDiffers(bl[3][:0], slotEvents, p.width, g.eventsH-1, p.events)
-		bl[3] = events
-		differs = differs || d
-		for _, line := range events {
+		b.WriteString(l.bar)
+		for _, line := range l.events {
 			b.WriteByte('\n')
 			b.WriteString(line)
 		}
 	}
-	footer, d := f.blockDiffers(bl[4][:0], slotFooter, p.width, g.footerH, p.footer)
-	bl[4] = footer
-	for _, line := range footer {
+	for _, line := range l.footer {
 		b.WriteByte('\n')
 		b.WriteString(line)
 	}
-	f.last, f.lastFrame, f.lastDiffers = *p, b.String(), differs || d
+	f.lastFrame, f.lastDiffers, f.lastLen = b.String(), l.differs, b.Len()
 	return f.lastFrame
+}
+
+// rows is the laid-out frame as the rows frame would join, each the
+// segments that go side by side on it (the list, a separator, the main
+// column, ...), appended to dst with its rows' room reused. lead is, per
+// row, the width of its first segment when others follow it (a row of
+// the list and the main column), else 0: where a redraw may start when
+// the list beside a changed line is the same.
+func (f *lineFitter) rows(dst [][]string, l *laidOut, listW int) (rows [][]string, lead []int) {
+	rows, lead = dst[:0], f.lead[:0]
+	rows = nextRow(rows, l.status)
+	lead = append(lead, 0)
+	for i, line := range l.main {
+		rows = nextRow(rows)
+		r := &rows[len(rows)-1]
+		w := 0
+		if l.list != nil {
+			*r = append(*r, l.list[i], l.sep)
+			w = listW
+		}
+		*r = append(*r, line)
+		if l.side != nil {
+			*r = append(*r, l.sep, l.side[i])
+		}
+		lead = append(lead, w)
+	}
+	if l.withBar {
+		rows = nextRow(rows, l.bar)
+		lead = append(lead, 0)
+		for _, line := range l.events {
+			rows = nextRow(rows, line)
+			lead = append(lead, 0)
+		}
+	}
+	for _, line := range l.footer {
+		rows = nextRow(rows, line)
+		lead = append(lead, 0)
+	}
+	f.lead = lead
+	return rows, lead
+}
+
+// nextRow appends a row of segs to rows, in the room of a row rows held
+// before when there is one.
+func nextRow(rows [][]string, segs ...string) [][]string {
+	if len(rows) < cap(rows) {
+		rows = rows[:len(rows)+1]
+		rows[len(rows)-1] = append(rows[len(rows)-1][:0], segs...)
+		return rows
+	}
+	return append(rows, append(make([]string, 0, 5), segs...))
 }
 
 // plain is plainFrame(frame), remembered for the last frame; the last

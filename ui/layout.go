@@ -116,6 +116,12 @@ func (m Model) View() tea.View {
 	if !m.st.graphemes {
 		frame = m.st.fit.plain(frame)
 	}
+	return m.viewOf(frame)
+}
+
+// viewOf is the view of frame: the alternate screen, the mouse and the
+// window title.
+func (m Model) viewOf(frame string) tea.View {
 	v := tea.NewView(frame)
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeCellMotion
@@ -126,14 +132,48 @@ func (m Model) View() tea.View {
 	return v
 }
 
+// ViewRows is View for a renderer that draws a frame a row at a time
+// (the SSH server's): the frame as rows, each the segments that go side
+// by side on it (the conversation list, a separator, the main column,
+// ...), appended to dst with its rows' room reused, so that no frame is
+// joined into one string only to be split again. lead is, per row, the
+// width of its first segment when others follow it, else 0. Joined, the
+// rows are View's content; the view carries the
+// rest of View's. The rows are the caller's; lead is read before the next
+// call. ok is false when only View draws the frame: before the terminal's
+// size is known, and for a frame holding clusters that View replaces for
+// a terminal that does not cluster graphemes.
+func (m Model) ViewRows(dst [][]string) (v tea.View, rows [][]string, lead []int, ok bool) {
+	p, ok := m.parts()
+	if !ok {
+		return tea.View{}, dst, nil, false
+	}
+	l := m.st.fit.lay(&p)
+	if l.differs && !m.st.graphemes {
+		return tea.View{}, dst, nil, false
+	}
+	rows, lead = m.st.fit.rows(dst, l, p.geo.listW)
+	return m.viewOf(""), rows, lead, true
+}
+
 func (m Model) render() string {
+	p, ok := m.parts()
+	if !ok {
+		return ""
+	}
+	return m.st.fit.frame(&p)
+}
+
+// parts are what the next frame is drawn from; ok is false before the
+// terminal's size is known.
+func (m Model) parts() (p frameParts, ok bool) {
 	s := m.st
 	if s.width == 0 || s.height == 0 {
-		return ""
+		return p, false
 	}
 	g := s.geo
 	s.fit.nextFrame()
-	p := frameParts{geo: g, width: s.width, height: s.height, theme: m.c.Theme}
+	p = frameParts{geo: g, width: s.width, height: s.height, theme: m.c.Theme}
 	switch {
 	case s.dirOpen:
 		p.main = [4]string{m.dir.View()}
@@ -163,7 +203,7 @@ func (m Model) render() string {
 		p.events = m.events.View()
 	}
 	p.footer = m.footer()
-	return s.fit.frame(&p)
+	return p, true
 }
 
 // footer is the focused part's keys plus the global ones.
