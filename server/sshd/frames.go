@@ -32,12 +32,20 @@ const DefaultFrameInterval = time.Second / 30
 // heap copy for every message of every session.
 type frameCap struct {
 	m    tea.Model
-	step stepper // m updated in place; nil: through Update
+	step stepper   // m updated in place; nil: through Update
+	rows rowViewer // m's frames as rows, for the line renderer; may be nil
 	st   *frameState
 }
 
 // stepper is a model that updates in place (the TUI: ui.Model.Step).
 type stepper interface{ Step(tea.Msg) tea.Cmd }
+
+// rowViewer is a model that can hand a frame to the line renderer as
+// rows of segments rather than one string (the TUI: ui.Model.ViewRows;
+// ok false: only View draws this one).
+type rowViewer interface {
+	ViewRows(dst [][]string) (v tea.View, rows [][]string, lead []int, ok bool)
+}
 
 type frameState struct {
 	interval time.Duration        // for the person's own input
@@ -53,7 +61,8 @@ type frameState struct {
 	pending bool      // a refresh is scheduled ...
 	nextAt  time.Time // ... for then
 
-	lines *lineRenderer // draws the views, when Bubble Tea's renderer is off
+	lines   *lineRenderer // draws the views, when Bubble Tea's renderer is off
+	rowsBuf [][]string    // the rows of the last frame, for their room
 }
 
 // frameDuer is a model that can tell that its next frame should not wait
@@ -68,7 +77,8 @@ func newFrameCap(m tea.Model, interval time.Duration, load func() time.Duration,
 		interval = DefaultFrameInterval
 	}
 	step, _ := m.(stepper)
-	return &frameCap{m: m, step: step, st: &frameState{interval: interval, load: load, now: now}}
+	rows, _ := m.(rowViewer)
+	return &frameCap{m: m, step: step, rows: rows, st: &frameState{interval: interval, load: load, now: now}}
 }
 
 func (f *frameCap) Init() tea.Cmd { return f.m.Init() }
@@ -144,13 +154,10 @@ func (f *frameCap) View() tea.View {
 	start := time.Now()
 	v := f.view()
 	fresh := st.drawn != before
-	if st.lines != nil {
-		st.lines.render(v)
-		if fresh || first {
-			// A computed frame goes out now: the line renderer has no
-			// clock of its own. (The output queue never blocks.)
-			st.lines.flush()
-		}
+	if st.lines != nil && (fresh || first) {
+		// A computed frame goes out now: the line renderer has no clock
+		// of its own. (The output queue never blocks.)
+		st.lines.flush()
 	}
 	if fresh && st.observe != nil {
 		st.observe(time.Since(start))
@@ -164,12 +171,30 @@ func (f *frameCap) view() tea.View {
 	if !st.have {
 		// The first view, drawn before any update, does not use up a
 		// frame: the first update (the window size) is drawn at once.
-		st.view, st.have = f.m.View(), true
+		st.view, st.have = f.compute(), true
 		return st.view
 	}
 	if !st.stale || now.Sub(st.drawn) < st.due() {
 		return st.view
 	}
-	st.view, st.drawn, st.stale, st.urgent = f.m.View(), now, false, false
+	st.view, st.drawn, st.stale, st.urgent = f.compute(), now, false, false
 	return st.view
+}
+
+// compute asks the model for a view and gives it to the line renderer,
+// as rows when the model can.
+func (f *frameCap) compute() tea.View {
+	st := f.st
+	if st.lines != nil && f.rows != nil {
+		if v, rows, lead, ok := f.rows.ViewRows(st.rowsBuf); ok {
+			st.rowsBuf = rows
+			st.lines.renderRows(v, rows, lead)
+			return v
+		}
+	}
+	v := f.m.View()
+	if st.lines != nil {
+		st.lines.render(v)
+	}
+	return v
 }

@@ -3,6 +3,7 @@ package sshd
 import (
 	"bytes"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -50,6 +51,14 @@ type lineRenderer struct {
 	conv    *colourConverter
 	resumes []resumePoint // per row, see resumeRow
 
+	// A model that hands its frames over as rows of segments (renderRows)
+	// is drawn from those: nothing joins a frame into a string only for
+	// it to be split here again.
+	byRows    bool       // the newest frame came as rows
+	rows      [][]string // the newest frame's rows, copied
+	lead      []int      // per row, see ui.Model.ViewRows
+	rowsStale bool       // laid out for the size before a resize
+	drawnRows [][]string // rows as the terminal shows them
 }
 
 // newLineRenderer draws on out until close. Frames are drawn when the
@@ -65,7 +74,34 @@ func newLineRenderer(out io.Writer, profile colorprofile.Profile, width, height 
 func (r *lineRenderer) render(v tea.View) {
 	r.mu.Lock()
 	r.view, r.have = v, true
+	if r.byRows {
+		r.byRows, r.full = false, true // what is drawn is known as rows
+	}
 	r.mu.Unlock()
+}
+
+// renderRows takes the newest frame as rows of segments laid out for
+// the terminal's size, with v for the rest (its content is not read);
+// flush draws it. rows and lead are copied.
+func (r *lineRenderer) renderRows(v tea.View, rows [][]string, lead []int) {
+	r.mu.Lock()
+	r.view, r.have = v, true
+	r.rows = copyRows(r.rows, rows)
+	r.lead = append(r.lead[:0], lead...)
+	r.rowsStale = false
+	if !r.byRows {
+		r.byRows, r.full = true, true // what is drawn is known as lines
+	}
+	r.mu.Unlock()
+}
+
+// copyRows copies rows into dst, reusing its room.
+func copyRows(dst, rows [][]string) [][]string {
+	dst = slices.Grow(dst[:0], len(rows))[:len(rows)]
+	for y, row := range rows {
+		dst[y] = append(dst[y][:0], row...)
+	}
+	return dst
 }
 
 // resize takes the terminal's new size: everything is drawn again, from
@@ -74,7 +110,7 @@ func (r *lineRenderer) render(v tea.View) {
 func (r *lineRenderer) resize(width, height int) {
 	r.mu.Lock()
 	if width != r.width || height != r.height {
-		r.oldSize = r.view.Content
+		r.oldSize, r.rowsStale = r.view.Content, r.byRows
 	}
 	r.width, r.height, r.full = width, height, true
 	r.mu.Unlock()
@@ -98,17 +134,23 @@ func (r *lineRenderer) flush() {
 		return
 	}
 	v := r.view
-	if r.oldSize != "" {
-		if v.Content == r.oldSize {
+	if r.byRows {
+		if r.rowsStale {
 			return // wait for the frame laid out for the new size
 		}
-		r.oldSize = ""
+	} else {
+		if r.oldSize != "" {
+			if v.Content == r.oldSize {
+				return // wait for the frame laid out for the new size
+			}
+			r.oldSize = ""
+		}
+		if r.started && !r.full && v.Content == r.content && v.AltScreen == r.alt &&
+			v.MouseMode == r.mouse && v.WindowTitle == r.title {
+			return // the frame on screen: comparing one string
+		}
+		r.content = v.Content
 	}
-	if r.started && !r.full && v.Content == r.content && v.AltScreen == r.alt &&
-		v.MouseMode == r.mouse && v.WindowTitle == r.title {
-		return // the frame on screen: comparing one string
-	}
-	r.content = v.Content
 	r.buf.Reset()
 	r.buf.WriteString(ansi.SetModeSynchronizedOutput)
 	mark := r.buf.Len()
@@ -143,6 +185,21 @@ func (r *lineRenderer) flush() {
 		r.buf.WriteString(ansi.SetWindowTitle(v.WindowTitle))
 		r.title = v.WindowTitle
 	}
+	if r.byRows {
+		r.drawRows()
+	} else {
+		r.drawLines(v)
+	}
+	r.full = false
+	if r.buf.Len() == mark {
+		return // nothing changed
+	}
+	r.buf.WriteString(ansi.ResetModeSynchronizedOutput)
+	_, _ = r.out.Write(r.buf.Bytes())
+}
+
+// drawLines draws the lines of v's content that changed.
+func (r *lineRenderer) drawLines(v tea.View) {
 	lines := strings.Split(v.Content, "\n")
 	if len(lines) > r.height {
 		lines = lines[len(lines)-r.height:] // as Bubble Tea does: the top goes
@@ -188,12 +245,115 @@ func (r *lineRenderer) flush() {
 		r.buf.WriteString(ansi.CursorPosition(1, y+1) + ansi.EraseEntireLine)
 	}
 	r.drawn = append(r.drawn[:0], lines...)
-	r.full = false
-	if r.buf.Len() == mark {
-		return // nothing changed
+}
+
+// drawRows draws the rows that changed. A row whose first segment (the
+// conversation list) is the same as on screen, and ends in the default
+// style, is redrawn from the segment after it.
+func (r *lineRenderer) drawRows() {
+	rows, lead := r.rows, r.lead
+	if len(rows) > r.height {
+		rows, lead = rows[len(rows)-r.height:], lead[len(lead)-r.height:] // as drawLines does
 	}
-	r.buf.WriteString(ansi.ResetModeSynchronizedOutput)
-	_, _ = r.out.Write(r.buf.Bytes())
+	if r.full {
+		r.buf.WriteString(ansi.ResetStyle + ansi.CursorHomePosition + ansi.EraseEntireScreen)
+		r.drawnRows = r.drawnRows[:0]
+	}
+	for y, row := range rows {
+		var old []string
+		if !r.full && y < len(r.drawnRows) {
+			old = r.drawnRows[y]
+			if slices.Equal(old, row) {
+				continue
+			}
+		}
+		if r.full {
+			if n := rowLen(row); n > r.width {
+				// Never wider than the terminal (see drawLines).
+				if l := strings.Join(row, ""); ansi.StringWidth(l) > r.width {
+					row = []string{ansi.Truncate(l, r.width, "")}
+				}
+			}
+		}
+		from := 0
+		if w := lead[y]; w > 0 && w < r.width-1 && len(row) > 1 && len(old) > 1 && old[0] == row[0] {
+			if plain, ok := styleAfter(row[0], true); ok && plain {
+				from = 1
+			}
+		}
+		if from > 0 {
+			r.buf.WriteString(ansi.CursorPosition(lead[y]+1, y+1) + ansi.ResetStyle + ansi.EraseLineRight)
+		} else {
+			// Cleared first, as drawLines does.
+			r.buf.WriteString(ansi.CursorPosition(1, y+1) + ansi.EraseEntireLine)
+		}
+		plain, known := true, true
+		for k := from; k < len(row); k++ {
+			seg := row[k]
+			if k == len(row)-1 {
+				seg = trimBlankEnd(seg, plain && known)
+			}
+			r.writeConverted(seg)
+			if known {
+				plain, known = styleAfter(seg, plain)
+			}
+		}
+		r.buf.WriteString(ansi.ResetStyle)
+	}
+	for y := len(rows); y < len(r.drawnRows); y++ { // a shorter frame: clear below
+		r.buf.WriteString(ansi.CursorPosition(1, y+1) + ansi.EraseEntireLine)
+	}
+	r.drawnRows = copyRows(r.drawnRows, rows)
+}
+
+func rowLen(row []string) int {
+	n := 0
+	for _, s := range row {
+		n += len(s)
+	}
+	return n
+}
+
+// styleAfter is whether the style is the default one after s, drawn
+// from the default style (plain) or not; known is false when s holds an
+// escape sequence other than a style, which could leave anything.
+func styleAfter(s string, plain bool) (after, known bool) {
+	i := strings.LastIndexByte(s, ansi.ESC)
+	if i < 0 {
+		return plain, true
+	}
+	rest := s[i:]
+	for _, reset := range [...]string{ansi.ResetStyle, "\x1b[0m"} {
+		if strings.HasPrefix(rest, reset) {
+			return true, allSGR(s)
+		}
+	}
+	if !allSGR(s) {
+		return false, false
+	}
+	return false, true
+}
+
+// allSGR reports whether every escape sequence in s sets the style.
+func allSGR(s string) bool {
+	for {
+		i := strings.IndexByte(s, ansi.ESC)
+		if i < 0 {
+			return true
+		}
+		s = s[i:]
+		if len(s) < 2 || s[1] != '[' {
+			return false
+		}
+		j := 2
+		for j < len(s) && (s[j] >= '0' && s[j] <= '9' || s[j] == ';' || s[j] == ':') {
+			j++
+		}
+		if j == len(s) || s[j] != 'm' {
+			return false
+		}
+		s = s[j+1:]
+	}
 }
 
 // trimBlankEnd drops the spaces s ends with when they are drawn in the

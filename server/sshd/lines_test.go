@@ -396,3 +396,137 @@ func TestTrimBlankEnd(t *testing.T) {
 		}
 	}
 }
+
+// TestLineRendererRowsMatchAFullRedraw: frames handed over as rows of
+// segments (the list, a separator, the pane, and sometimes a side panel)
+// draw what the whole frame drawn afresh shows, while the pane scrolls
+// beside a list that mostly stays, lists that end in a style or not, and
+// frames that now and then come as one string instead.
+func TestLineRendererRowsMatchAFullRedraw(t *testing.T) {
+	const w, h, listW = 30, 6, 8
+	for seed := range uint64(4) {
+		rng := rand.New(rand.NewPCG(seed, 7))
+		styles := []string{"", "\x1b[1m", "\x1b[38;2;90;200;120m", "\x1b[48;5;236m\x1b[3m"}
+		cells := func(n int) string {
+			var b strings.Builder
+			for range n {
+				b.WriteByte("abcxyz .-"[rng.IntN(9)])
+			}
+			return b.String()
+		}
+		part := func(n int) string {
+			st := styles[rng.IntN(len(styles))]
+			switch rng.IntN(5) {
+			case 0: // a style left on at the end
+				return ansi.ResetStyle + cells(n-1) + st + "x"
+			case 1: // plain text only
+				return cells(n)
+			}
+			return st + cells(n) + ansi.ResetStyle
+		}
+		lists := []string{part(listW), part(listW), part(listW)}
+		pane := func(n int) string {
+			if rng.IntN(4) == 0 {
+				return part(n-3) + "\x1b[48;5;236m   "
+			}
+			return part(n-3) + "   "
+		}
+		for _, p := range []colorprofile.Profile{colorprofile.TrueColor, colorprofile.ANSI} {
+			r, out := newTestRenderer(t, w, h, p)
+			term := vt.NewEmulator(w, h)
+			side := rng.IntN(2) == 0
+			row := func() []string {
+				if side {
+					return []string{lists[rng.IntN(len(lists))], "│", pane(w - listW - 1 - 6), "│", part(5)}
+				}
+				return []string{lists[rng.IntN(len(lists))], "│", pane(w - listW - 1)}
+			}
+			rows := make([][]string, h)
+			lead := make([]int, h)
+			for i := range rows {
+				rows[i], lead[i] = row(), listW
+			}
+			rows[0], lead[0] = []string{part(w)}, 0 // a status line
+			for range 150 {
+				switch rng.IntN(4) {
+				case 0: // the pane scrolls by one beside the same list
+					for i := 1; i < h-1; i++ {
+						rows[i] = append([]string{rows[i][0]}, rows[i+1][1:]...)
+					}
+					rows[h-1] = append([]string{rows[h-1][0]}, row()[1:]...)
+				case 1: // a list row changes
+					i := 1 + rng.IntN(h-1)
+					rows[i] = append([]string{lists[rng.IntN(len(lists))]}, rows[i][1:]...)
+				case 2: // a whole row changes
+					rows[1+rng.IntN(h-1)] = row()
+				default: // the status line changes
+					rows[0] = []string{part(w)}
+				}
+				joined := make([]string, h)
+				for i, r := range rows {
+					joined[i] = strings.Join(r, "")
+				}
+				if rng.IntN(10) == 0 {
+					r.render(frame(joined...)) // a frame only View draws
+				} else {
+					r.renderRows(frame(), rows, lead)
+				}
+				r.flush()
+				show(term, out.take())
+				fresh := vt.NewEmulator(w, h)
+				var want strings.Builder
+				cw := colorprofile.Writer{Forward: &want, Profile: p}
+				_, _ = cw.WriteString(strings.Join(joined, ansi.ResetStyle+"\r\n"))
+				_, _ = fresh.Write([]byte(want.String()))
+				if term.Render() != fresh.Render() {
+					t.Fatalf("seed %d, %v: screen\n%s\nwant\n%s", seed, p, term.Render(), fresh.Render())
+				}
+			}
+		}
+	}
+}
+
+// TestLineRendererRowsWaitForTheNewSize: after a resize, rows laid out
+// for the old size are not drawn again (a resync in between); the next
+// rows are.
+func TestLineRendererRowsWaitForTheNewSize(t *testing.T) {
+	r, out := newTestRenderer(t, 6, 2, colorprofile.Ascii)
+	r.renderRows(frame(), [][]string{{"ab", "|", "cdx"}, {"ef", "|", "ghx"}}, []int{2, 2})
+	r.flush()
+	out.take()
+	r.resize(4, 2)
+	r.flush() // the old rows: nothing
+	if got := out.take(); got != "" {
+		t.Fatalf("old-size rows drawn after a resize: %q", got)
+	}
+	r.renderRows(frame(), [][]string{{"ab", "|", "c"}, {"ef", "|", "g"}}, []int{2, 2})
+	r.flush()
+	term := vt.NewEmulator(4, 2)
+	show(term, out.take())
+	if got := term.String(); got != "ab|c\nef|g" {
+		t.Fatalf("screen %q", got)
+	}
+}
+
+// TestStyleAfter: whether a segment leaves the default style on.
+func TestStyleAfter(t *testing.T) {
+	for _, tt := range []struct {
+		s           string
+		in          bool
+		after, know bool
+	}{
+		{"plain", true, true, true},
+		{"plain", false, false, true},
+		{"\x1b[1mbold\x1b[m  ", false, true, true},
+		{"\x1b[1mbold\x1b[0m", true, true, true},
+		{"\x1b[m\x1b[1mbold", true, false, true},
+		{"\x1b[0;1mbold", true, false, true},
+		{"\x1b]8;;http://x\x1b\\link\x1b[m", true, true, false},
+		{"\x1b[2Kx", true, false, false},
+	} {
+		after, known := styleAfter(tt.s, tt.in)
+		if after != tt.after || known != tt.know {
+			t.Errorf("styleAfter(%q, %v) = %v, %v; want %v, %v", tt.s, tt.in, after, known, tt.after, tt.know)
+		}
+	}
+}
