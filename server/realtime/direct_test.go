@@ -75,18 +75,22 @@ func inOrder(t *testing.T, who string, ids []chat.ID, n int) {
 func TestInProcessSocketsAreWrittenDirectlyInOrder(t *testing.T) {
 	for _, kind := range []string{"memory", "tcp"} {
 		t.Run(kind, func(t *testing.T) {
+			const n = 300
+			// Every message is published before anyone reads: the queues
+			// hold them all, so that no socket is cut as a slow consumer
+			// however late its writer runs.
+			roomy := func(o *Options) { o.SendQueue = 2 * n }
 			var e *env
 			if kind == "memory" {
-				e = newMemoryEnv(t, 0)
+				e = newMemoryEnv(t, 0, roomy)
 			} else {
-				e = newEnv(t)
+				e = newEnv(t, roomy)
 			}
 			for _, u := range []string{"alice", "bob", "carol"} {
 				e.user(u, "default")
 			}
 			e.group("g1", "alice", "bob", "carol")
 			bob, carol := e.authRaw("bob", "b1"), e.authRaw("carol", "c1")
-			const n = 300
 			for i := 1; i <= n; i++ {
 				e.hub.PublishMessage(groupText(i, "hello"), "a1")
 			}
