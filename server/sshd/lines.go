@@ -275,21 +275,28 @@ func (r *lineRenderer) drawRows() {
 				}
 			}
 		}
-		from := 0
-		if w := lead[y]; w > 0 && w < r.width-1 && len(row) > 1 && len(old) > 1 && old[0] == row[0] {
-			if plain, ok := styleAfter(row[0], true); ok && plain {
-				from = 1
-			}
+		k, at, ok := 0, resumePoint{}, false
+		if old != nil {
+			k, at, ok = resumeRowAt(old, row, lead[y], r.width)
 		}
-		if from > 0 {
-			r.buf.WriteString(ansi.CursorPosition(lead[y]+1, y+1) + ansi.ResetStyle + ansi.EraseLineRight)
+		if ok {
+			r.buf.WriteString(ansi.CursorPosition(at.col+1, y+1) + ansi.ResetStyle + ansi.EraseLineRight)
 		} else {
 			// Cleared first, as drawLines does.
 			r.buf.WriteString(ansi.CursorPosition(1, y+1) + ansi.EraseEntireLine)
 		}
 		plain, known := true, true
-		for k := from; k < len(row); k++ {
+		for ; k < len(row); k++ {
 			seg := row[k]
+			if ok {
+				seg, plain, ok = seg[at.cut:], at.style == "", false
+				if plain {
+					known = true
+				} else {
+					r.writeConverted(at.style)
+					known = false // not worth knowing: only trimming asks
+				}
+			}
 			if k == len(row)-1 {
 				seg = trimBlankEnd(seg, plain && known)
 			}
@@ -304,6 +311,41 @@ func (r *lineRenderer) drawRows() {
 		r.buf.WriteString(ansi.CursorPosition(1, y+1) + ansi.EraseEntireLine)
 	}
 	r.drawnRows = copyRows(r.drawnRows, rows)
+}
+
+// resumeRowAt is where the redraw of a row from old to row may start:
+// in segment k, at at (its cut and style within the segment, its column
+// on the row). The segments before k are the same in both and leave the
+// default style on; the first segment is lead cells wide (0: unknown,
+// and only it is looked into), and the ones after it are measured. ok is
+// false when the row is best drawn whole.
+func resumeRowAt(old, row []string, lead, width int) (k int, at resumePoint, ok bool) {
+	if len(old) != len(row) {
+		return 0, at, false
+	}
+	col := 0
+	for k < len(row)-1 && old[k] == row[k] {
+		if k == 0 && lead <= 0 {
+			break // its width is not known
+		}
+		if plain, known := styleAfter(row[k], true); !known || !plain {
+			break // what follows depends on the style the segment leaves
+		}
+		if k == 0 {
+			col = lead
+		} else {
+			col += ansi.StringWidth(row[k])
+		}
+		k++
+	}
+	c, cut, style, found := resumeAt(old[k], row[k])
+	if !found {
+		c, cut, style = 0, 0, ""
+	}
+	if col+c <= 0 || col+c >= width-1 {
+		return 0, at, false
+	}
+	return k, resumePoint{col: col + c, cut: cut, style: style}, true
 }
 
 func rowLen(row []string) int {

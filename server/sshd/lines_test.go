@@ -445,10 +445,22 @@ func TestLineRendererRowsMatchAFullRedraw(t *testing.T) {
 			lead := make([]int, h)
 			for i := range rows {
 				rows[i], lead[i] = row(), listW
+				if seed%2 == 1 {
+					lead[i] = 0 // the list's width not told: looked into only
+				}
 			}
 			rows[0], lead[0] = []string{part(w)}, 0 // a status line
 			for range 150 {
-				switch rng.IntN(4) {
+				switch rng.IntN(5) {
+				case 4: // the end of a pane line changes
+					i := 1 + rng.IntN(h-1)
+					seg := rows[i][2]
+					cut := strings.LastIndexByte(seg, ' ')
+					if cut > 0 {
+						r := append([]string(nil), rows[i]...)
+						r[2] = seg[:cut] + "q"
+						rows[i] = r
+					}
 				case 0: // the pane scrolls by one beside the same list
 					for i := 1; i < h-1; i++ {
 						rows[i] = append([]string{rows[i][0]}, rows[i+1][1:]...)
