@@ -317,19 +317,34 @@ func TestLineRendererRandomFramesMatchAFullRedraw(t *testing.T) {
 	}
 }
 
+// testStyles are what random frames are styled with.
+var testStyles = []string{"", "\x1b[1m", "\x1b[38;2;90;200;120m", "\x1b[48;5;236m\x1b[3m"}
+
+// randomCells is n random cells of plain text.
+func randomCells(rng *rand.Rand, n int) string {
+	var b strings.Builder
+	for range n {
+		b.WriteByte("abcxyz .-"[rng.IntN(9)])
+	}
+	return b.String()
+}
+
+// drawnAfresh is what a terminal of w×h in profile p shows with lines
+// drawn on it from scratch, each on its own.
+func drawnAfresh(w, h int, p colorprofile.Profile, lines []string) string {
+	fresh := vt.NewEmulator(w, h)
+	var want strings.Builder
+	cw := colorprofile.Writer{Forward: &want, Profile: p}
+	_, _ = cw.WriteString(strings.Join(lines, ansi.ResetStyle+"\r\n"))
+	_, _ = fresh.Write([]byte(want.String()))
+	return fresh.Render()
+}
+
 func randomFrames(t *testing.T, w, h int, rng *rand.Rand) {
 	t.Helper()
-	styles := []string{"", "\x1b[1m", "\x1b[38;2;90;200;120m", "\x1b[48;5;236m\x1b[3m"}
-	cell := func(n int) string {
-		var b strings.Builder
-		for range n {
-			b.WriteByte("abcxyz .-"[rng.IntN(9)])
-		}
-		return b.String()
-	}
 	part := func(n int) string {
-		st := styles[rng.IntN(len(styles))]
-		return st + cell(n) + ansi.ResetStyle
+		st := testStyles[rng.IntN(len(testStyles))]
+		return st + randomCells(rng, n) + ansi.ResetStyle
 	}
 	lists := []string{part(8), part(8), part(8)}
 	// A pane part ends in plain spaces, or in spaces of a background.
@@ -362,13 +377,8 @@ func randomFrames(t *testing.T, w, h int, rng *rand.Rand) {
 			r.render(frame(rows...))
 			r.flush()
 			show(term, out.take())
-			fresh := vt.NewEmulator(w, h)
-			var want strings.Builder
-			cw := colorprofile.Writer{Forward: &want, Profile: p}
-			_, _ = cw.WriteString(strings.Join(rows, ansi.ResetStyle+"\r\n")) // each line drawn on its own
-			_, _ = fresh.Write([]byte(want.String()))
-			if term.Render() != fresh.Render() {
-				t.Fatalf("%v: screen\n%s\nwant\n%s", p, term.Render(), fresh.Render())
+			if want := drawnAfresh(w, h, p, rows); term.Render() != want {
+				t.Fatalf("%v: screen\n%s\nwant\n%s", p, term.Render(), want)
 			}
 		}
 	}
@@ -406,16 +416,9 @@ func TestLineRendererRowsMatchAFullRedraw(t *testing.T) {
 	const w, h, listW = 30, 6, 8
 	for seed := range uint64(4) {
 		rng := rand.New(rand.NewPCG(seed, 7))
-		styles := []string{"", "\x1b[1m", "\x1b[38;2;90;200;120m", "\x1b[48;5;236m\x1b[3m"}
-		cells := func(n int) string {
-			var b strings.Builder
-			for range n {
-				b.WriteByte("abcxyz .-"[rng.IntN(9)])
-			}
-			return b.String()
-		}
+		cells := func(n int) string { return randomCells(rng, n) }
 		part := func(n int) string {
-			st := styles[rng.IntN(len(styles))]
+			st := testStyles[rng.IntN(len(testStyles))]
 			switch rng.IntN(5) {
 			case 0: // a style left on at the end
 				return ansi.ResetStyle + cells(n-1) + st + "x"
@@ -485,13 +488,8 @@ func TestLineRendererRowsMatchAFullRedraw(t *testing.T) {
 				}
 				r.flush()
 				show(term, out.take())
-				fresh := vt.NewEmulator(w, h)
-				var want strings.Builder
-				cw := colorprofile.Writer{Forward: &want, Profile: p}
-				_, _ = cw.WriteString(strings.Join(joined, ansi.ResetStyle+"\r\n"))
-				_, _ = fresh.Write([]byte(want.String()))
-				if term.Render() != fresh.Render() {
-					t.Fatalf("seed %d, %v: screen\n%s\nwant\n%s", seed, p, term.Render(), fresh.Render())
+				if want := drawnAfresh(w, h, p, joined); term.Render() != want {
+					t.Fatalf("seed %d, %v: screen\n%s\nwant\n%s", seed, p, term.Render(), want)
 				}
 			}
 		}
