@@ -247,9 +247,10 @@ func (r *lineRenderer) drawLines(v tea.View) {
 	r.drawn = append(r.drawn[:0], lines...)
 }
 
-// drawRows draws the rows that changed. A row whose first segment (the
-// conversation list) is the same as on screen, and ends in the default
-// style, is redrawn from the segment after it.
+// drawRows draws the rows that changed, each from the first cell that
+// differs from what is on screen (resumeRowAt): the segments it shares
+// with the screen are skipped without being read, as long as they leave
+// the default style on.
 func (r *lineRenderer) drawRows() {
 	rows, lead := r.rows, r.lead
 	if len(rows) > r.height {
