@@ -120,6 +120,7 @@ func New(opts Options) (*Server, error) {
 		wish.WithHostKeyPath(opts.HostKeyPath),
 		wish.WithIdleTimeout(opts.IdleTimeout),
 		wish.WithPublicKeyAuth(s.publicKeyAuth),
+		withSessionChannels,
 		wish.WithMiddleware(
 			s.flushOutput, // innermost: runs once the program has ended
 			bm.MiddlewareWithProgramHandler(s.program),
@@ -286,7 +287,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 		inner = fc.m
 	}
 	pump, _ := inner.(eventPumper)
-	out := newOutputWriter(sess, s.opts.OutputBacklog)
+	out := newOutputWriter(sessionWriter(sess), s.opts.OutputBacklog)
 	sess.Context().SetValue(keyOutput, out)
 	// The server's signals are the server's to handle (it closes every
 	// session on shutdown), not each session's program's.
