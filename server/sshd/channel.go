@@ -32,27 +32,47 @@ func handleSession(srv *ssh.Server, conn *gossh.ServerConn, newChan gossh.NewCha
 	ssh.DefaultSessionHandler(srv, conn, acceptedChannel{newChan, cc}, cc)
 }
 
-// channelContext is a session's context: the connection's, which has
-// everything else (values set on it are set on the connection's), and the
-// channel. A client may open several sessions on one connection, so the
-// channel cannot be a value of the connection's context.
+// channelContext is a session's context: the connection's, and the
+// values that are the session's own (its channel, output and renderer),
+// which it keeps itself. A client may open several sessions on one
+// connection, and one session's end must not close another's output.
+// Every other value is the connection's, and set on it.
 type channelContext struct {
 	ssh.Context
 
-	mu sync.Mutex
-	ch gossh.Channel
+	mu     sync.Mutex
+	values map[ctxKey]any
+}
+
+// sessionKey says whether key is for a value of the session's own.
+func sessionKey(key any) (ctxKey, bool) {
+	switch key {
+	case keyChannel, keyOutput, keyLines:
+		return key.(ctxKey), true
+	}
+	return "", false
 }
 
 func (c *channelContext) Value(key any) any {
-	if key == keyChannel {
+	if k, ok := sessionKey(key); ok {
 		c.mu.Lock()
 		defer c.mu.Unlock()
-		if c.ch == nil {
-			return nil
-		}
-		return c.ch
+		return c.values[k]
 	}
 	return c.Context.Value(key)
+}
+
+func (c *channelContext) SetValue(key, value any) {
+	if k, ok := sessionKey(key); ok {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if c.values == nil {
+			c.values = map[ctxKey]any{}
+		}
+		c.values[k] = value
+		return
+	}
+	c.Context.SetValue(key, value)
 }
 
 // acceptedChannel keeps the channel it accepts in its context.
@@ -64,9 +84,7 @@ type acceptedChannel struct {
 func (a acceptedChannel) Accept() (gossh.Channel, <-chan *gossh.Request, error) {
 	ch, reqs, err := a.NewChannel.Accept()
 	if err == nil {
-		a.ctx.mu.Lock()
-		a.ctx.ch = ch
-		a.ctx.mu.Unlock()
+		a.ctx.SetValue(keyChannel, ch)
 	}
 	return ch, reqs, err
 }

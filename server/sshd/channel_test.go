@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/ssh"
@@ -173,7 +174,8 @@ func TestSessionWritesStraightToItsChannel(t *testing.T) {
 	scr.waitFor(t, "one\r\ntwo\r\nthree")
 }
 
-// Two sessions on one connection each draw on their own channel.
+// Two sessions on one connection each draw on their own channel, and the
+// end of one leaves the other drawing.
 func TestTwoSessionsOnOneConnection(t *testing.T) {
 	f, ctxs := sessionContexts(t)
 	c, err := sshdtest.Dial(f.addr, "gus", gossh.PublicKeys(sshdtest.NewKey(t)))
@@ -181,7 +183,7 @@ func TestTwoSessionsOnOneConnection(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	s1, scr1 := openPTY(t, c, 80, 24)
+	s1, in1, scr1 := openTerminal(t, c, 80, 24)
 	defer s1.Close()
 	scr1.waitFor(t, "hello gus 80x24")
 	ctx1 := <-ctxs
@@ -192,7 +194,9 @@ func TestTwoSessionsOnOneConnection(t *testing.T) {
 	if ctx1.Value(keyChannel) == ctx2.Value(keyChannel) {
 		t.Fatal("both sessions have the same channel")
 	}
-	directOutput(t, ctx2)
+	if directOutput(t, ctx1) == directOutput(t, ctx2) {
+		t.Fatal("both sessions have the same output")
+	}
 
 	scr1.resize(90, 30)
 	if err := s1.WindowChange(30, 90); err != nil {
@@ -218,4 +222,23 @@ func TestTwoSessionsOnOneConnection(t *testing.T) {
 			}
 		}
 	}
+
+	if _, err := in1.Write([]byte{3}); err != nil { // ctrl+c: the first session ends
+		t.Fatal(err)
+	}
+	ended := make(chan error, 1)
+	go func() { ended <- s1.Wait() }()
+	select {
+	case err := <-ended:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the first session did not end")
+	}
+	scr2.resize(50, 12)
+	if err := s2.WindowChange(12, 50); err != nil {
+		t.Fatal(err)
+	}
+	scr2.waitFor(t, "hello gus 50x12")
 }

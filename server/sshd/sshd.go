@@ -80,7 +80,9 @@ type Server struct {
 	programs map[*tea.Program]struct{} // the sessions' running programs, for Shutdown
 }
 
-// context keys set during authentication and read by the session.
+// context keys set during authentication and read by the session. The
+// values of keyOutput and keyLines (and keyChannel) are each session's
+// own: see channelContext.
 type ctxKey string
 
 const (
