@@ -36,11 +36,14 @@ type Model struct {
 	width, height int
 
 	// The view is drawn again only when something changed (ver) or the
-	// minute moved on (relative times).
-	ver, drawnVer int
-	drawnAt       int64
-	drawn         string
-	lines         []string // draw's, kept for their room
+	// minute moved on (relative times): lines as of linesVer and linesAt,
+	// and joined (drawn) as of joinedVer and joinedAt.
+	ver                 int
+	lines               []string
+	linesVer, joinedVer int
+	linesAt, joinedAt   int64
+	linesOK             bool
+	drawn               string
 
 	// rows are the row pairs last drawn, by conversation id; a
 	// conversation's entry goes when the conversation changes, and each

@@ -28,18 +28,36 @@ func (m *Model) View() string {
 	if m.width <= 0 || m.height <= 0 {
 		return ""
 	}
-	now := m.c.Now()
-	minute := now.Unix() / 60
-	if m.drawn != "" && m.drawnVer == m.ver && m.drawnAt == minute {
+	lines := m.ViewLines()
+	if m.drawn != "" && m.joinedVer == m.linesVer && m.joinedAt == m.linesAt {
 		return m.drawn
 	}
-	m.drawn, m.drawnVer, m.drawnAt = m.draw(now), m.ver, minute
+	m.drawn = strings.Join(lines, "\n")
+	m.joinedVer, m.joinedAt = m.linesVer, m.linesAt
 	return m.drawn
 }
 
-func (m *Model) draw(now time.Time) string {
+// ViewLines is View's lines, exactly height of them. They are the list's,
+// read before the next call. A row that did not change is the same string
+// from frame to frame.
+func (m *Model) ViewLines() []string {
+	if m.width <= 0 || m.height <= 0 {
+		return nil
+	}
+	now := m.c.Now()
+	minute := now.Unix() / 60
+	if m.linesOK && m.linesVer == m.ver && m.linesAt == minute {
+		return m.lines
+	}
+	m.lines = m.draw(m.lines[:0], now)
+	m.linesVer, m.linesAt, m.linesOK = m.ver, minute, true
+	return m.lines
+}
+
+// draw appends the list's lines to lines (empty): every line is already
+// exactly width cells (FitBlock without the measuring).
+func (m *Model) draw(lines []string, now time.Time) []string {
 	t := m.c.Theme
-	lines := m.lines[:0] // only read while the view is built
 	lines = append(lines, m.fittedTitle())
 	if len(m.shown) == 0 {
 		msg := "No conversations yet: press n to start one"
@@ -55,27 +73,11 @@ func (m *Model) draw(now time.Time) string {
 		r := m.row(&m.all[m.shown[i]], i == m.cursor, now)
 		lines = append(lines, r.top, r.bottom)
 	}
-	m.lines = lines
-	// Every line is already exactly width cells: FitBlock without the
-	// measuring.
 	lines = lines[:min(len(lines), m.height)]
-	size := m.height * (m.width + 1)
-	for _, l := range lines {
-		size += len(l)
+	for len(lines) < m.height {
+		lines = append(lines, common.Pad(m.width))
 	}
-	var b strings.Builder
-	b.Grow(size)
-	for i := range m.height {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		if i < len(lines) {
-			b.WriteString(lines[i])
-		} else {
-			b.WriteString(common.Pad(m.width))
-		}
-	}
-	return b.String()
+	return lines
 }
 
 // drawnRow is a conversation's row pair as last drawn, fitted to the

@@ -80,7 +80,7 @@ func (t *styledText) slowWrap(width int, st *palette) []string {
 		start := cursor + at
 		end := start + len(line)
 		cursor = end
-		styled := t.styleRange(display, start, end, st)
+		styled := string(t.styleRange(nil, display, start, end, st))
 		out = append(out, styled+strings.Repeat(" ", max(0, width-ansi.StringWidth(line))))
 	}
 	return out
@@ -112,9 +112,22 @@ func FuzzRichText(f *testing.F) {
 				t.Fatalf("addRich(%q): span %d is %v, want %v", s, i, fast.spans[i], slow.spans[i])
 			}
 		}
-		got, want := fast.wrap(w, pal), fast.slowWrap(w, pal)
+		var buf []byte
+		got, want := fast.wrap(nil, w, pal, "", "", &buf), fast.slowWrap(w, pal)
 		if strings.Join(got, "\n") != strings.Join(want, "\n") {
 			t.Fatalf("wrap(%q, %d) = %q, want %q", s, w, got, want)
+		}
+		// With what goes in front of the lines, after lines already there.
+		got = fast.wrap([]string{"kept"}, w, pal, "1st ", "  ", &buf)
+		for i := range want {
+			if i == 0 {
+				want[i] = "1st " + want[i]
+			} else {
+				want[i] = "  " + want[i]
+			}
+		}
+		if want = append([]string{"kept"}, want...); strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Fatalf("wrap(%q, %d) with prefixes = %q, want %q", s, w, got, want)
 		}
 	})
 }

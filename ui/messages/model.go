@@ -55,6 +55,8 @@ type Model struct {
 
 	replies map[chat.ID]bool // live replies already counted on their parent
 
+	viewBuf []string // View's lines, kept for their room
+
 	// In groups, how far each member has delivered and read (a receipt
 	// for a message covers the earlier ones), so my messages can show
 	// "read by N" before everyone has read them.
@@ -557,7 +559,7 @@ func (m *Model) lines(i int) []string {
 	if e.lines != nil && e.cver == e.ver && e.cgen == m.gen {
 		return e.lines
 	}
-	e.lines = m.r.Render(&e.msg, m.contentWidth(), m.rowFor(i))
+	e.lines = m.r.render(&e.msg, m.contentWidth(), m.rowFor(i), leadCell)
 	e.cver, e.cgen = e.ver, m.gen
 	m.rendered++
 	return e.lines

@@ -23,6 +23,14 @@ func paintOf(st lipgloss.Style) paint {
 	return paint{pre: s[:i], post: s[i+1:]}
 }
 
+// appendOn appends p.on(s) to b.
+func (p paint) appendOn(b []byte, s string) []byte {
+	if p.pre == "" || s == "" {
+		return append(b, s...)
+	}
+	return append(append(append(b, p.pre...), s...), p.post...)
+}
+
 func (p paint) on(s string) string {
 	if p.pre == "" || s == "" {
 		return s

@@ -50,6 +50,11 @@ type Renderer struct {
 	c     *common.Common
 	names map[string]string // display names by uid
 	pal   *palette
+
+	// Reused from message to message: each session's renderer draws
+	// every message its pane shows.
+	text    styledText
+	scratch []byte
 }
 
 // NewRenderer builds a renderer over the shared context.
@@ -83,13 +88,24 @@ func (r *Renderer) paints() *palette {
 
 // Render draws m into lines of exactly width cells.
 func (r *Renderer) Render(m *chat.Message, width int, row Row) []string {
+	return r.render(m, width, row, "")
+}
+
+// render is Render with lead, blank cells, in front of every line, which
+// then is width cells plus lead's: the pane's lines come out whole rather
+// than each copied once more to put the selection bar's cell in front.
+func (r *Renderer) render(m *chat.Message, width int, row Row, lead string) []string {
 	width = max(width, 10)
+	full := width + len(lead)
 	var out []string
 	if row.Separator != "" {
-		out = append(out, r.separator(row.Separator, width))
+		out = append(out, lead+r.separator(row.Separator, width))
 	}
 	if m.IsAction() {
-		return append(out, r.centred(r.ActionText(m), width)...)
+		for _, l := range r.centred(r.ActionText(m), width) {
+			out = append(out, lead+l)
+		}
+		return out
 	}
 	wide := width >= wideFrom
 	textAt := narrowAt
@@ -110,37 +126,29 @@ func (r *Renderer) Render(m *chat.Message, width int, row Row) []string {
 	if mark != "" && (wide || !header) {
 		textW -= room
 	}
-	body := r.body(m).wrap(max(textW, 4), r.paints())
-	indent := common.Pad(textAt)
-
+	indent := common.Pad(len(lead) + textAt)
 	p := r.paints()
+	markAt := len(out) // the first text line, or the header line that carries the mark
+	first := indent    // what goes before the first line of text
 	if header {
 		stamp := p.time.on(time.Unix(m.SentAt, 0).In(r.c.Loc).Format("15:04"))
 		name := common.Truncate(r.Name(m.Sender, m.Data.Entities.Sender), nameW, "…")
 		if wide {
 			name = p.sender(m.Sender).on(name) + common.Pad(nameW-common.Width(name))
-			out = append(out, stamp+"  "+name+"  "+body[0])
-			body = body[1:]
+			first = lead + stamp + "  " + name + "  "
 		} else {
-			out = append(out, stamp+" "+p.sender(m.Sender).on(name))
+			out = append(out, lead+stamp+" "+p.sender(m.Sender).on(name))
 		}
 	}
-	first := len(out)
-	for _, l := range body {
-		out = append(out, indent+l)
-	}
+	out = r.body(m).wrap(out, max(textW, 4), p, first, indent, &r.scratch)
 	if mark != "" {
-		at := first // the first text line, or the header line that carries it
-		if header {
-			at = first - 1
-		}
-		out[at] = rightAlign(out[at], mark, width)
+		out[markAt] = rightAlign(out[markAt], mark, full)
 	}
 	if meta := r.meta(m, row); meta != "" {
 		out = append(out, indent+common.Truncate(meta, width-textAt, "…"))
 	}
 	for i := range out {
-		out[i] = common.FitLine(out[i], width, "")
+		out[i] = common.FitLine(out[i], full, "")
 	}
 	return out
 }
@@ -180,8 +188,10 @@ func (r *Renderer) centred(text string, width int) []string {
 }
 
 // body is the styled text of a non-action message.
+// It is the renderer's, read before the next call.
 func (r *Renderer) body(m *chat.Message) *styledText {
-	t := &styledText{}
+	t := &r.text
+	t.reset()
 	name := func(uid string) string {
 		if u, ok := m.Data.Mentions[uid]; ok && u.Name != "" {
 			return sanitize(u.Name)

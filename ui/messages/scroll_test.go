@@ -390,7 +390,7 @@ func TestTrimmedEntriesAreReused(t *testing.T) {
 		if first[e] {
 			reused++
 		}
-		want := m.r.Render(&e.msg, m.contentWidth(), m.rowFor(i))
+		want := m.r.render(&e.msg, m.contentWidth(), m.rowFor(i), leadCell)
 		if got := m.lines(i); strings.Join(got, "\n") != strings.Join(want, "\n") {
 			t.Fatalf("entry %d (message %d) draws\n%s\nwant\n%s", i, e.msg.ID, strings.Join(got, "\n"), strings.Join(want, "\n"))
 		}

@@ -35,6 +35,12 @@ type styledText struct {
 	spans   []span
 }
 
+// reset empties t for the next text, keeping its spans' room.
+func (t *styledText) reset() {
+	t.display.Reset()
+	t.spans = t.spans[:0]
+}
+
 func (t *styledText) add(s string, k spanKind, url string) {
 	if s == "" {
 		return
@@ -120,41 +126,49 @@ func (t *styledText) addRich(s string, name func(uid string) string) {
 
 // wrap breaks the text into lines of at most width cells (grapheme-aware)
 // and styles each line on its own, so no style or hyperlink spans a line
-// break. Every line is padded with spaces to exactly width cells.
-func (t *styledText) wrap(width int, st *palette) []string {
+// break. Every line is padded with spaces to exactly width cells, has
+// first (the first line) or rest (the others) in front, and is appended
+// to out. Each line is put together in buf, then copied once.
+func (t *styledText) wrap(out []string, width int, st *palette, first, rest string, buf *[]byte) []string {
 	display := t.display.String()
 	if width < 1 {
 		width = 1
 	}
+	var one [1]string
 	var wrapped []string
 	switch {
 	case len(display) <= width && plainText(display) && !strings.Contains(display, "\n"):
-		wrapped = []string{display} // fits: ansi.Wrap gives it back as it is
+		one[0] = display // fits: ansi.Wrap gives it back as it is
+		wrapped = one[:]
 	case plainText(display):
 		wrapped = strings.Split(wrapASCII(display, width), "\n")
 	default:
 		wrapped = strings.Split(ansi.Wrap(display, width, ""), "\n")
 	}
-	out := make([]string, 0, len(wrapped))
 	cursor := 0
-	for _, line := range wrapped {
-		at := strings.Index(display[cursor:], line)
-		if at < 0 { // not expected: wrap keeps lines as substrings
-			out = append(out, pad(line, width))
-			continue
+	for k, line := range wrapped {
+		prefix := rest
+		if k == 0 {
+			prefix = first
 		}
-		start := cursor + at
-		end := start + len(line)
-		cursor = end
-		styled := t.styleRange(display, start, end, st)
-		out = append(out, styled+common.Pad(width-common.Width(line)))
+		b := append((*buf)[:0], prefix...)
+		if at := strings.Index(display[cursor:], line); at < 0 {
+			b = append(b, line...) // not expected: wrap keeps lines as substrings
+		} else {
+			start := cursor + at
+			end := start + len(line)
+			cursor = end
+			b = t.styleRange(b, display, start, end, st)
+		}
+		b = append(b, common.Pad(width-common.Width(line))...)
+		out = append(out, string(b))
+		*buf = b
 	}
 	return out
 }
 
-// styleRange renders display[start:end] with the styles of its spans.
-func (t *styledText) styleRange(display string, start, end int, st *palette) string {
-	var b strings.Builder
+// styleRange appends display[start:end] with the styles of its spans to b.
+func (t *styledText) styleRange(b []byte, display string, start, end int, st *palette) []byte {
 	for _, sp := range t.spans {
 		a, z := max(sp.start, start), min(sp.end, end)
 		if a >= z {
@@ -163,22 +177,22 @@ func (t *styledText) styleRange(display string, start, end int, st *palette) str
 		part := display[a:z]
 		switch sp.kind {
 		case spanPlain:
-			b.WriteString(part)
+			b = append(b, part...)
 		case spanMention:
-			b.WriteString(st.mention.on(part))
+			b = st.mention.appendOn(b, part)
 		case spanLink:
-			b.WriteString(ansi.SetHyperlink(sp.url))
-			b.WriteString(st.link.on(part))
-			b.WriteString(ansi.ResetHyperlink())
+			b = append(b, ansi.SetHyperlink(sp.url)...)
+			b = st.link.appendOn(b, part)
+			b = append(b, ansi.ResetHyperlink()...)
 		case spanEdited:
-			b.WriteString(st.edited.on(part))
+			b = st.edited.appendOn(b, part)
 		case spanDim:
-			b.WriteString(st.dim.on(part))
+			b = st.dim.appendOn(b, part)
 		case spanDeleted:
-			b.WriteString(st.deleted.on(part))
+			b = st.deleted.appendOn(b, part)
 		}
 	}
-	return b.String()
+	return b
 }
 
 // pad right-pads a styled line with spaces to width cells.

@@ -1,6 +1,7 @@
 package messages
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -12,16 +13,26 @@ import (
 // selected one, then any overlay (older page
 // loading, new messages below, the action menu).
 func (m *Model) View() string {
+	m.viewBuf = m.ViewLines(m.viewBuf)
+	return strings.Join(m.viewBuf, "\n")
+}
+
+// ViewLines is View's lines, appended to dst. A message's lines are the
+// same strings from frame to frame while it is unchanged (each is
+// rendered with the bar's blank cell in front), so a frame drawn line by
+// line costs no copy of the pane, and a line that did not change is
+// known by its pointer.
+func (m *Model) ViewLines(dst []string) []string {
 	m.refresh()
 	m.fresh = 0
 	w, h := m.width, m.height
+	lines := dst[:0]
 	if w <= 0 || h <= 0 {
-		return ""
+		return lines
 	}
 	if m.st.len() == 0 {
-		return m.placeholder()
+		return m.placeholder(lines)
 	}
-	lines := make([]paneLine, 0, h)
 	i, off := m.topPos()
 	sel, selSep := m.selectedRow()
 	bar := ""
@@ -33,37 +44,40 @@ func (m *Model) View() string {
 			if len(lines) == h {
 				break
 			}
-			g := " "
 			if i == sel && !(selSep && k+off == 0) {
-				g = bar
+				l = bar + l[len(leadCell):]
 			}
-			lines = append(lines, paneLine{g, l})
+			lines = append(lines, l)
 		}
 		off = 0
 	}
 	if gap := h - len(lines); gap > 0 {
-		blank := make([]paneLine, gap)
-		for k := range blank {
-			blank[k].text = common.Pad(w)
-		}
+		n := len(lines)
+		lines = slices.Grow(lines, gap)[:h]
+		blank := common.Pad(w)
 		if m.parentID == 0 {
 			// A short conversation sits just above the composer, as in any
 			// chat client; a thread's replies follow their parent instead.
-			lines = append(blank, lines...)
+			copy(lines[gap:], lines[:n])
+			for k := range gap {
+				lines[k] = blank
+			}
 		} else {
-			lines = append(lines, blank...)
+			for k := n; k < h; k++ {
+				lines[k] = blank
+			}
 		}
 	}
 	t := m.c.Theme
 	if m.older && m.atTop() {
-		lines[0] = paneLine{text: centre(t.Hint.Render("loading older messages…"), w)}
+		lines[0] = centre(t.Hint.Render("loading older messages…"), w)
 	}
 	if !m.pinned && m.unseen > 0 {
 		word := " new messages ↓"
 		if m.unseen == 1 {
 			word = " new message ↓"
 		}
-		lines[h-1] = paneLine{text: centre(t.Hint.Render(strconv.Itoa(m.unseen)+word), w)}
+		lines[h-1] = centre(t.Hint.Render(strconv.Itoa(m.unseen)+word), w)
 	}
 	if m.menu != nil {
 		box := m.menuView(w - 2)
@@ -71,28 +85,16 @@ func (m *Model) View() string {
 			box = box[len(box)-h:]
 		}
 		for k, b := range box {
-			lines[h-len(box)+k] = paneLine{text: pad("  "+b, w)}
+			lines[h-len(box)+k] = pad("  "+b, w)
 		}
 	}
-	size := len(lines)
-	for _, l := range lines {
-		size += len(l.bar) + len(l.text)
-	}
-	var b strings.Builder
-	b.Grow(size)
-	for k, l := range lines {
-		if k > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(l.bar)
-		b.WriteString(l.text)
-	}
-	return b.String()
+	return lines
 }
 
-// paneLine is a line of the pane: the selection bar's cell (or "" when
-// text is the whole line) and the rest.
-type paneLine struct{ bar, text string }
+// leadCell is drawn in front of every line of a message: the selection
+// bar's cell, blank. A selected message's lines have it replaced by the
+// bar.
+const leadCell = " "
 
 // selectedRow is the index of the selected message when focused, and
 // whether its first line is a date separator (which gets no bar).
@@ -107,17 +109,17 @@ func (m *Model) selectedRow() (int, bool) {
 	return i, m.rowFor(i).Separator != ""
 }
 
-func (m *Model) placeholder() string {
+// placeholder is the empty pane's lines, appended to lines (empty).
+func (m *Model) placeholder(lines []string) []string {
 	text := "No messages yet"
 	if m.loading {
 		text = "Loading messages…"
 	}
-	lines := make([]string, m.height)
-	for i := range lines {
-		lines[i] = common.Pad(m.width)
+	for range m.height {
+		lines = append(lines, common.Pad(m.width))
 	}
 	lines[m.height/2] = centre(m.c.Theme.Dim.Render(text), m.width)
-	return strings.Join(lines, "\n")
+	return lines
 }
 
 // centre places a styled string in the middle of a width-cell line.
