@@ -217,3 +217,18 @@ func BenchmarkBusyGroupFilteredMessageAndFrame(b *testing.B) {
 	m, next := busyFilteredModel(b)
 	benchMessageAndFrame(b, m, next)
 }
+
+// BenchmarkBusyGroupRowsAfterMessage is BenchmarkBusyGroupFrameAfterMessage
+// for a renderer that takes the frame as rows (ViewRows), as the SSH
+// server's does.
+func BenchmarkBusyGroupRowsAfterMessage(b *testing.B) {
+	m, next := busyModel(b)
+	var rows [][]string
+	b.ReportAllocs()
+	for b.Loop() {
+		b.StopTimer()
+		m.Update(next())
+		b.StartTimer()
+		_, rows, _, _ = m.ViewRows(rows)
+	}
+}

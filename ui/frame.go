@@ -55,6 +55,9 @@ type lineFitter struct {
 	// kept for their room: a frame is built from them and they are not
 	// read after.
 	blocks [5][]string
+	// Per slot, room for the next part that comes as lines: the room of
+	// the one before last, which nothing reads any more.
+	spare [nSlots][]fittedLine
 }
 
 // fittedStatus is a status line fitted to a width, with whether mayDiffer
@@ -78,6 +81,14 @@ type frameParts struct {
 	status        string
 	events        string
 	footer        string
+}
+
+// partLines are the parts of a frame that come as lines rather than as
+// one string (see ViewRows): a main part's lines, when not nil, stand
+// for main[i], and list's for list.
+type partLines struct {
+	main [4][]string
+	list []string
 }
 
 // rules are the separator lines, drawn once per theme and width.
@@ -107,20 +118,27 @@ type laidOut struct {
 }
 
 // lay fits the parts into the frame's blocks: the status line, the list,
-// main and side columns, the inspector and the footer. Laid out from the
-// same parts as last time, the layout is the last one.
-func (f *lineFitter) lay(p *frameParts) *laidOut {
+// main and side columns, the inspector and the footer; ls (or nil) holds
+// the parts that come as lines. Laid out from the same parts as last
+// time, the layout is the last one. (Parts that come as lines are the
+// callers' to reuse, so a layout of them is not compared with the next.)
+func (f *lineFitter) lay(p *frameParts, ls *partLines) *laidOut {
 	l := &f.laid
-	if f.laidOK && f.last == *p {
+	if f.laidOK && ls == nil && f.last == *p {
 		return l
+	}
+	var mainLines [][]string
+	var listLines []string
+	if ls != nil {
+		mainLines, listLines = ls.main[:p.nMain], ls.list
 	}
 	g := p.geo
 	bl := &f.blocks
 	*l = laidOut{}
-	main, differs := f.blockDiffers(bl[0][:0], slotMain, g.mainW, g.bodyH, p.main[:p.nMain]...)
+	main, differs := f.blockOf(bl[0][:0], slotMain, g.mainW, g.bodyH, p.main[:p.nMain], mainLines)
 	bl[0], l.main = main, main
 	if g.listW > 0 {
-		list, d := f.blockDiffers(bl[1][:0], slotList, g.listW, g.bodyH, p.list)
+		list, d := f.blockOf(bl[1][:0], slotList, g.listW, g.bodyH, []string{p.list}, [][]string{listLines})
 		bl[1], l.list = list, list
 		differs = differs || d
 	}
@@ -144,7 +162,7 @@ func (f *lineFitter) lay(p *frameParts) *laidOut {
 	footer, d := f.blockDiffers(bl[4][:0], slotFooter, p.width, g.footerH, p.footer)
 	bl[4], l.footer = footer, footer
 	l.differs = differs || d
-	f.last, f.laidOK, f.lastFrame = *p, true, ""
+	f.last, f.laidOK, f.lastFrame = *p, ls == nil, ""
 	return l
 }
 
@@ -152,7 +170,7 @@ func (f *lineFitter) lay(p *frameParts) *laidOut {
 // exactly the terminal's width. A frame drawn from the same parts as the
 // last one is the last one.
 func (f *lineFitter) frame(p *frameParts) string {
-	l := f.lay(p)
+	l := f.lay(p, nil)
 	if f.lastFrame != "" {
 		return f.lastFrame
 	}
@@ -256,10 +274,11 @@ type fitKey struct {
 }
 
 type fittedPart struct {
-	src     string // the part as drawn
+	src     string // the part as drawn ("" for one that came as lines)
 	w       int
 	lines   []fittedLine
 	differs bool // mayDiffer(src)
+	own     bool // came as lines: lines is its slot's alone
 }
 
 // fittedLine is a line of a part as drawn (src) and fitted (out), and
@@ -401,6 +420,12 @@ func (f *lineFitter) block(w, h int, parts ...string) []string {
 // in slot and the slots after it (or in none), and whether mayDiffer
 // holds for any of their lines.
 func (f *lineFitter) blockDiffers(out []string, slot, w, h int, parts ...string) (_ []string, differs bool) {
+	return f.blockOf(out, slot, w, h, parts, nil)
+}
+
+// blockOf is blockDiffers for parts some of which come as lines: lines[i],
+// when not nil, is part i (and parts[i] is not read).
+func (f *lineFitter) blockOf(out []string, slot, w, h int, parts []string, lines [][]string) (_ []string, differs bool) {
 	out = slices.Grow(out, h)
 	for i, p := range parts {
 		if len(out) == h {
@@ -410,7 +435,15 @@ func (f *lineFitter) blockDiffers(out []string, slot, w, h int, parts ...string)
 		if slot != noSlot {
 			s = slot + i
 		}
-		fp := f.part(p, w, s)
+		var fp *fittedPart
+		if i < len(lines) && lines[i] != nil && s != noSlot {
+			fp = f.fitLines(lines[i], w, s)
+		} else {
+			if i < len(lines) && lines[i] != nil {
+				p = strings.Join(lines[i], "\n")
+			}
+			fp = f.part(p, w, s)
+		}
 		differs = differs || fp.differs
 		for _, l := range fp.lines[:min(len(fp.lines), h-len(out))] {
 			out = append(out, l.out)
@@ -423,6 +456,43 @@ func (f *lineFitter) blockDiffers(out []string, slot, w, h int, parts ...string)
 		}
 	}
 	return out, differs
+}
+
+// fitLines is fitPart for a part that comes as lines, which are looked for
+// among those last fitted in slot. Such a part's lines are most often the
+// very strings of the last frame (see messages.Model.ViewLines), and
+// telling those equal costs a pointer comparison. It is not remembered
+// beyond its slot: the caller reuses the lines.
+func (f *lineFitter) fitLines(lines []string, w, slot int) *fittedPart {
+	old := &f.slots[slot]
+	var base *fittedPart
+	if old.w == w {
+		base = old
+	}
+	fp := fittedPart{w: w, lines: f.spare[slot][:0], own: true}
+	j := 0
+	for _, line := range lines {
+		k := -1
+		if base != nil {
+			k = base.match(line, j)
+		}
+		if k >= 0 {
+			fp.lines = append(fp.lines, base.lines[k])
+			j = k + 1
+		} else {
+			fp.lines = append(fp.lines, fittedLine{out: f.fit(line, w), src: line, differs: mayDiffer(line)})
+			j++
+		}
+		fp.differs = fp.differs || fp.lines[len(fp.lines)-1].differs
+	}
+	f.spare[slot] = nil
+	if old.own {
+		// Only this slot ever held it: the parts fitted from strings
+		// share theirs with the frames' lists (cur, prev).
+		f.spare[slot] = old.lines[:0]
+	}
+	*old = fp
+	return old
 }
 
 // Terminals without grapheme clustering (mode 2027; tmux 3.3a is one)

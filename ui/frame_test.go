@@ -94,15 +94,33 @@ func FuzzLineFitter(f *testing.F) {
 		ab, ba := a+"\n"+b, b+"\n"+a
 		frames := [][]string{{a, b}, {a, b}, {b, a}, {a, a + "x"}, {a}, {a, b}, {a, b},
 			{ab, b}, {b + "\n" + ab, a}, {ab + "\n" + ba, ba}, {"x\n" + ab, ab + "\ny"}, {ba, ab}, {a + "x\n" + b, a}, {ab, ab}}
+		// Frames whose parts (some) come as lines: one after another too.
+		asLines := map[int]bool{1: true, 2: true, 5: true, 9: true, 10: true, 12: true}
 		for frame, parts := range frames {
 			fit.nextFrame()
 			if frame == 5 {
 				w++ // the same parts at another width
 			}
 			var got []string
-			if frame%4 == 3 {
+			switch {
+			case frame%4 == 3:
 				got = fit.block(w, h, parts...)
-			} else {
+			case asLines[frame]:
+				// Some parts come as lines, as the pane and the list do
+				// for ViewRows; their slots are the same as the strings'.
+				lines := make([][]string, len(parts))
+				for i, p := range parts {
+					if i == 0 || frame%2 == 1 {
+						lines[i] = strings.Split(p, "\n")
+					}
+				}
+				var differs bool
+				got, differs = fit.blockOf(buf[:0], slotMain, w, h, parts, lines)
+				buf = got
+				if want := naiveDiffers(h, parts...); differs != want {
+					t.Fatalf("frame %d: blockOf(%d, %d, %q) differs %v, want %v", frame, w, h, parts, differs, want)
+				}
+			default:
 				var differs bool
 				got, differs = fit.blockDiffers(buf[:0], slotMain, w, h, parts...)
 				buf = got

@@ -144,11 +144,12 @@ func (m Model) viewOf(frame string) tea.View {
 // size is known, and for a frame holding clusters that View replaces for
 // a terminal that does not cluster graphemes.
 func (m Model) ViewRows(dst [][]string) (v tea.View, rows [][]string, lead []int, ok bool) {
-	p, ok := m.parts()
+	ls := &m.st.partLines
+	p, ok := m.parts(ls)
 	if !ok {
 		return tea.View{}, dst, nil, false
 	}
-	l := m.st.fit.lay(&p)
+	l := m.st.fit.lay(&p, ls)
 	if l.differs && !m.st.graphemes {
 		return tea.View{}, dst, nil, false
 	}
@@ -157,7 +158,7 @@ func (m Model) ViewRows(dst [][]string) (v tea.View, rows [][]string, lead []int
 }
 
 func (m Model) render() string {
-	p, ok := m.parts()
+	p, ok := m.parts(nil)
 	if !ok {
 		return ""
 	}
@@ -165,14 +166,18 @@ func (m Model) render() string {
 }
 
 // parts are what the next frame is drawn from; ok is false before the
-// terminal's size is known.
-func (m Model) parts() (p frameParts, ok bool) {
+// terminal's size is known. With ls, the parts that can come as lines do,
+// in ls (see partLines), and are not joined.
+func (m Model) parts(ls *partLines) (p frameParts, ok bool) {
 	s := m.st
 	if s.width == 0 || s.height == 0 {
 		return p, false
 	}
 	g := s.geo
 	s.fit.nextFrame()
+	if ls != nil {
+		*ls = partLines{}
+	}
 	p = frameParts{geo: g, width: s.width, height: s.height, theme: m.c.Theme}
 	switch {
 	case s.dirOpen:
@@ -185,11 +190,24 @@ func (m Model) parts() (p frameParts, ok bool) {
 		p.main = [4]string{m.header.View(), m.thread.View(), m.header.TypingLine(), m.composer.View()}
 		p.nMain = 4
 	default:
-		p.main = [4]string{m.header.View(), m.pane.View(), m.header.TypingLine(), m.composer.View()}
+		// The pane and the list change with every message: as lines, a
+		// frame drawn line by line does not join them only to split them.
+		pane := ""
+		if ls != nil {
+			s.paneLines = m.pane.ViewLines(s.paneLines)
+			ls.main[1] = s.paneLines
+		} else {
+			pane = m.pane.View()
+		}
+		p.main = [4]string{m.header.View(), pane, m.header.TypingLine(), m.composer.View()}
 		p.nMain = 4
 	}
 	if g.listW > 0 {
-		p.list = m.list.View()
+		if ls != nil {
+			ls.list = m.list.ViewLines()
+		} else {
+			p.list = m.list.View()
+		}
 	}
 	if g.sideW > 0 {
 		if s.infoOpen {

@@ -73,6 +73,8 @@ type state struct {
 	held                    []chat.Event // events waiting for a frame (takeEvents)
 	heldWait                bool         // a heldEventsMsg is on its way
 	fit                     lineFitter   // frame lines fitted in the last frames
+	partLines               partLines    // ViewRows' parts as lines, kept for their room
+	paneLines               []string     // the pane's, kept for their room
 	footerMemo              footerMemo
 	focus                   focus
 	dirOpen, showHelp       bool
