@@ -118,7 +118,7 @@ func (m *Model) waitEvent() tea.Cmd {
 		return nil
 	}
 	ch := m.be.Events()
-	return func() tea.Msg { return nextEvents(ch, nil) }
+	return func() tea.Msg { return nextEvents(ch, nil, nil) }
 }
 
 // PumpEvents hands the client's events to the program through send, from
@@ -127,11 +127,20 @@ func (m *Model) waitEvent() tea.Cmd {
 // events; a server running hundreds of sessions spends less with one
 // long-lived goroutine each. Call it before the program runs.
 func (m Model) PumpEvents(send func(tea.Msg), done <-chan struct{}) {
+	m.PumpEventsPaced(send, nil, done)
+}
+
+// PumpEventsPaced is PumpEvents with pace, which is called once an event
+// has arrived, before the events waiting behind it are taken, and
+// returns when they may go to the program (false: done closed). A
+// program that draws a frame only so often lets the events of one frame
+// gather, and wakes once for them all.
+func (m Model) PumpEventsPaced(send func(tea.Msg), pace func() bool, done <-chan struct{}) {
 	m.st.pumped = true
 	ch := m.be.Events()
 	go func() {
 		for {
-			msg := nextEvents(ch, done)
+			msg := nextEvents(ch, pace, done)
 			if msg == nil {
 				return
 			}
@@ -143,9 +152,10 @@ func (m Model) PumpEvents(send func(tea.Msg), done <-chan struct{}) {
 	}()
 }
 
-// nextEvents waits for the next event on ch and takes those already
-// waiting behind it; nil when done closes first.
-func nextEvents(ch <-chan chat.Event, done <-chan struct{}) tea.Msg {
+// nextEvents waits for the next event on ch and, after pace (when not
+// nil) returns, takes those already waiting behind it; nil when done
+// closes first or pace returns false.
+func nextEvents(ch <-chan chat.Event, pace func() bool, done <-chan struct{}) tea.Msg {
 	select {
 	case <-done: // before any event waiting, so that done stops it surely
 		return nil
@@ -160,6 +170,9 @@ func nextEvents(ch <-chan chat.Event, done <-chan struct{}) tea.Msg {
 	}
 	if !ok {
 		return eventsClosedMsg{}
+	}
+	if pace != nil && !pace() {
+		return nil
 	}
 	evs := []chat.Event{ev}
 	for len(evs) < maxEventBatch {

@@ -67,19 +67,21 @@ const maxHeldEvents = 256
 const heldEventsWait = time.Second / 30
 
 // takeEvents handles events in order, those held back first. Once the
-// open pane has taken in as many new lines as a frame should show
-// (FrameDue), the rest are held back until that frame has been drawn or
-// a frame's time has passed: a burst taken in one Update would otherwise
-// scroll messages past before any frame showed them.
+// open pane has taken in nearly a screen of new lines (Crowded), the rest
+// are held back until a frame has shown those or a frame's time has
+// passed: a burst taken in one Update would otherwise scroll messages
+// past before any frame showed them. The frame after events held back is
+// due at once (FrameDue): they have waited a frame already.
 func (m *Model) takeEvents(evs []chat.Event) tea.Cmd {
 	s := m.st
 	if len(s.held) > 0 {
 		evs = append(s.held, evs...)
 		s.held = nil
+		s.heldTaken = true
 	}
 	cmds := make([]tea.Cmd, 0, 2)
 	for i, ev := range evs {
-		if m.FrameDue() && len(evs)-i <= maxHeldEvents {
+		if m.crowded() && len(evs)-i <= maxHeldEvents {
 			s.held = slices.Clone(evs[i:])
 			break
 		}

@@ -106,8 +106,18 @@ func (m *Model) layout() {
 // sessions draws such a session soon. Without a screen size nothing is
 // drawn, so no frame is ever due.
 func (m Model) FrameDue() bool {
+	return m.paneShown() && (m.pane.Overflowing() || m.st.heldTaken)
+}
+
+// crowded reports whether the open pane has taken in so many new lines
+// since the last frame that the next message could scroll some past
+// before a frame shows them.
+func (m Model) crowded() bool { return m.paneShown() && m.pane.Crowded() }
+
+// paneShown reports whether the frame shows the message pane.
+func (m Model) paneShown() bool {
 	s := m.st
-	return s.width > 0 && s.height > 0 && !s.dirOpen && !s.showHelp && !s.threadOpen && m.pane.Overflowing()
+	return s.width > 0 && s.height > 0 && !s.dirOpen && !s.showHelp && !s.threadOpen
 }
 
 // View draws the whole screen.
@@ -175,6 +185,7 @@ func (m Model) parts(ls *partLines) (p frameParts, ok bool) {
 	}
 	g := s.geo
 	s.fit.nextFrame()
+	s.heldTaken = false // this frame shows them
 	if ls != nil {
 		*ls = partLines{}
 	}

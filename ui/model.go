@@ -71,6 +71,7 @@ type Model struct {
 type state struct {
 	pumped                  bool         // events come from PumpEvents, not waitEvent
 	held                    []chat.Event // events waiting for a frame (takeEvents)
+	heldTaken               bool         // events held back were taken since the last frame
 	heldWait                bool         // a heldEventsMsg is on its way
 	fit                     lineFitter   // frame lines fitted in the last frames
 	partLines               partLines    // ViewRows' parts as lines, kept for their room

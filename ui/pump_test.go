@@ -1,8 +1,12 @@
 package ui
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/charmbracelet/x/ansi"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -99,6 +103,48 @@ func TestPumpEventsSendsBurstsAndTheClose(t *testing.T) {
 	}
 }
 
+// PumpEventsPaced takes the events that arrived while pace waited with
+// the one that started the wait, in order, and stops when pace says the
+// session is done.
+func TestPumpEventsPacedGathersWhilePaceWaits(t *testing.T) {
+	m := rootModel(t, 120, 36)
+	ch := make(chan chat.Event, 16)
+	m.be = queuedEvents{Backend: m.be, ch: ch}
+	msg := func(i int) chat.Event {
+		return chat.MessageReceived{Message: text(chat.ID(10+i), "group_avengers", "superhero2", "paced")}
+	}
+	waiting := make(chan struct{})
+	resume := make(chan bool)
+	sent := make(chan tea.Msg, 4)
+	m.PumpEventsPaced(func(msg tea.Msg) { sent <- msg }, func() bool {
+		waiting <- struct{}{}
+		return <-resume
+	}, nil)
+	ch <- msg(0)
+	<-waiting
+	for i := 1; i < 5; i++ {
+		ch <- msg(i)
+	}
+	resume <- true
+	batch, ok := (<-sent).(eventBatchMsg)
+	if !ok || len(batch.evs) != 5 {
+		t.Fatalf("sent %T with %d events, want the 5 that came by the end of the wait", batch, len(batch.evs))
+	}
+	for i, ev := range batch.evs {
+		if id := ev.(chat.MessageReceived).Message.ID; id != chat.ID(10+i) {
+			t.Fatalf("event %d is message %d", i, id)
+		}
+	}
+	ch <- msg(5)
+	<-waiting
+	resume <- false
+	select {
+	case msg := <-sent:
+		t.Fatalf("sent %T after pace said done", msg)
+	case <-time.After(50 * time.Millisecond):
+	}
+}
+
 // A closed done stops the pump while events are still open.
 func TestPumpEventsStopsWhenDone(t *testing.T) {
 	m := rootModel(t, 120, 36)
@@ -125,25 +171,44 @@ func TestBurstWaitsForFrames(t *testing.T) {
 	m.View()
 	var burst []chat.Event
 	for i := range 60 {
-		burst = append(burst, chat.MessageReceived{Message: text(chat.ID(100+i), "group_avengers", "superhero2", "burst")})
+		burst = append(burst, chat.MessageReceived{Message: text(chat.ID(100+i), "group_avengers", "superhero2", fmt.Sprintf("burst-%d.", 100+i))})
 	}
 	_, cmd := m.Update(eventBatchMsg{evs: burst})
 	if cmd == nil || len(m.st.held) == 0 {
 		t.Fatal("a burst of 60 messages was taken in one Update")
 	}
+	if !m.FrameDue() {
+		t.Fatal("a pane crowded with new lines is not due for a frame")
+	}
 	taken := m.pane.Len()
-	m.Update(eventMsg{ev: chat.MessageReceived{Message: text(160, "group_avengers", "superhero2", "late")}})
+	m.Update(eventMsg{ev: chat.MessageReceived{Message: text(160, "group_avengers", "superhero2", "burst-160.")}})
 	if m.pane.Len() != taken {
 		t.Fatal("a later event went ahead of those held")
 	}
+	seen := map[string]bool{}
 	frames := 0
-	for len(m.st.held) > 0 && frames < 100 {
-		m.View()
+	for frames < 100 {
+		for _, f := range strings.Fields(ansi.Strip(m.View().Content)) {
+			if strings.HasPrefix(f, "burst-") {
+				seen[f] = true
+			}
+		}
 		frames++
+		if len(m.st.held) == 0 {
+			break
+		}
 		m.Update(heldEventsMsg{})
+		if !m.FrameDue() {
+			t.Fatalf("frame %d: events held back a frame are not due at once", frames)
+		}
 	}
 	if len(m.st.held) > 0 || m.pane.Len() < 61 {
 		t.Fatalf("after %d frames %d held, pane holds %d", frames, len(m.st.held), m.pane.Len())
+	}
+	for i := 100; i <= 160; i++ {
+		if !seen[fmt.Sprintf("burst-%d.", i)] {
+			t.Fatalf("message %d scrolled past unseen in %d frames", i, frames)
+		}
 	}
 	if frames < 3 {
 		t.Fatalf("61 messages shown in %d frames", frames)

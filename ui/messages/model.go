@@ -493,6 +493,13 @@ func (m *Model) Overflowing() bool {
 	return m.pinned && m.height > 0 && m.fresh*2 >= m.height
 }
 
+// Crowded reports whether the lines of the messages added since the last
+// View fill three quarters of the pane: the next message could scroll
+// some past before any frame showed them.
+func (m *Model) Crowded() bool {
+	return m.pinned && m.height > 0 && m.fresh*4 >= m.height*3
+}
+
 // SetSize sets the pane's size. A new width drops the caches; the scroll
 // anchor is kept.
 func (m *Model) SetSize(w, h int) {
