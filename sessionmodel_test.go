@@ -10,7 +10,7 @@ import (
 
 // TestSSHSessionModelIsSteppedAndDrawnInRows: the model an SSH session
 // gets (a *ui.Model) has the methods through which the SSH server updates
-// it in place and draws it a row at a time. The server finds them by
+// it in place, draws it a row at a time and paces its events. The server finds them by
 // interface, so a changed signature would not fail to compile; it would
 // only make every session cost more.
 func TestSSHSessionModelIsSteppedAndDrawnInRows(t *testing.T) {
@@ -22,5 +22,10 @@ func TestSSHSessionModelIsSteppedAndDrawnInRows(t *testing.T) {
 		ViewRows([][]string) (tea.View, [][]string, []int, bool)
 	}); !ok {
 		t.Error("*ui.Model has no ViewRows([][]string) (tea.View, [][]string, []int, bool)")
+	}
+	if _, ok := m.(interface {
+		PumpEventsPaced(func(tea.Msg), func() bool, <-chan struct{})
+	}); !ok {
+		t.Error("*ui.Model has no PumpEventsPaced(func(tea.Msg), func() bool, <-chan struct{})")
 	}
 }

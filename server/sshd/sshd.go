@@ -270,7 +270,7 @@ func (s *Server) limitSessions(next ssh.Handler) ssh.Handler {
 // eventPumper is a session model whose events are best handed to its
 // program by a goroutine beside it (the TUI: see ui.Model.PumpEvents).
 type eventPumper interface {
-	PumpEvents(send func(tea.Msg), done <-chan struct{})
+	PumpEventsPaced(send func(tea.Msg), pace func() bool, done <-chan struct{})
 }
 
 // queuedOutputFPS is how often a line-rendered session's program sends
@@ -310,7 +310,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 			p := tea.NewProgram(m, append(opts, tea.WithoutRenderer(), tea.WithFPS(queuedOutputFPS),
 				tea.WithInput(nil), tea.WithFilter(sessionFilter()))...)
 			go readInput(sess.Context(), sess, p.Send, uv.DefaultEscTimeout)
-			return s.started(p, sess, pump)
+			return s.started(p, sess, pump, fc)
 		}
 	}
 	// Bubble Tea's renderer sets up no keyboard protocol for a program
@@ -318,14 +318,19 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	p := tea.NewProgram(m, opts...)
 	// Send waits for the program's loop, and the writer must not.
 	out.setResync(func() { go p.Send(tea.ClearScreen()) })
-	return s.started(p, sess, pump)
+	fc, _ := m.(*frameCap)
+	return s.started(p, sess, pump, fc)
 }
 
 // started starts the event pump of a session's program, if its model has
 // one, and keeps the program for Shutdown while the session lasts.
-func (s *Server) started(p *tea.Program, sess ssh.Session, pump eventPumper) *tea.Program {
+func (s *Server) started(p *tea.Program, sess ssh.Session, pump eventPumper, fc *frameCap) *tea.Program {
 	if pump != nil {
-		pump.PumpEvents(p.Send, sess.Context().Done())
+		var pace func() bool
+		if fc != nil {
+			pace = fc.st.pace(sess.Context().Done())
+		}
+		pump.PumpEventsPaced(p.Send, pace, sess.Context().Done())
 	}
 	s.progMu.Lock()
 	s.programs[p] = struct{}{}
