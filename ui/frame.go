@@ -389,24 +389,32 @@ func (f *lineFitter) fitPart(p string, w, slot int) *fittedPart {
 	fp := fittedPart{src: p, w: w, lines: make([]fittedLine, 0, strings.Count(p, "\n")+1)}
 	j := 0 // where the next line is expected among base's
 	for line := range strings.SplitSeq(p, "\n") {
-		k := -1
-		if base != nil {
-			k = base.match(line, j)
-		}
-		if k >= 0 {
-			fp.lines = append(fp.lines, base.lines[k])
-			j = k + 1
-		} else {
-			// Fitting only pads or cuts, so a fitted line needs
-			// plainLine only if its source has such a code point.
-			fp.lines = append(fp.lines, fittedLine{out: f.fit(line, w), src: line, differs: mayDiffer(line)})
-			j++ // a line changed in place, most likely
-		}
-		// No code point that mayDiffer looks for spans a newline.
-		fp.differs = fp.differs || fp.lines[len(fp.lines)-1].differs
+		j = f.addLine(&fp, base, line, j)
 	}
 	f.cur = append(f.cur, fp)
 	return &f.cur[len(f.cur)-1]
+}
+
+// addLine appends line, fitted to fp.w, to fp: base's fitting of it when
+// base has it at j or a little after, else a new one. It returns where
+// the next line is expected among base's.
+func (f *lineFitter) addLine(fp *fittedPart, base *fittedPart, line string, j int) int {
+	k := -1
+	if base != nil {
+		k = base.match(line, j)
+	}
+	if k >= 0 {
+		fp.lines = append(fp.lines, base.lines[k])
+		j = k + 1
+	} else {
+		// Fitting only pads or cuts, so a fitted line needs plainLine
+		// only if its source has such a code point.
+		fp.lines = append(fp.lines, fittedLine{out: f.fit(line, fp.w), src: line, differs: mayDiffer(line)})
+		j++ // a line changed in place, most likely
+	}
+	// No code point that mayDiffer looks for spans a newline.
+	fp.differs = fp.differs || fp.lines[len(fp.lines)-1].differs
+	return j
 }
 
 // block cuts or pads the lines of parts (joined top to bottom) to exactly
@@ -472,18 +480,7 @@ func (f *lineFitter) fitLines(lines []string, w, slot int) *fittedPart {
 	fp := fittedPart{w: w, lines: f.spare[slot][:0], own: true}
 	j := 0
 	for _, line := range lines {
-		k := -1
-		if base != nil {
-			k = base.match(line, j)
-		}
-		if k >= 0 {
-			fp.lines = append(fp.lines, base.lines[k])
-			j = k + 1
-		} else {
-			fp.lines = append(fp.lines, fittedLine{out: f.fit(line, w), src: line, differs: mayDiffer(line)})
-			j++
-		}
-		fp.differs = fp.differs || fp.lines[len(fp.lines)-1].differs
+		j = f.addLine(&fp, base, line, j)
 	}
 	f.spare[slot] = nil
 	if old.own {
