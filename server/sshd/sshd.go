@@ -268,7 +268,8 @@ func (s *Server) limitSessions(next ssh.Handler) ssh.Handler {
 }
 
 // eventPumper is a session model whose events are best handed to its
-// program by a goroutine beside it (the TUI: see ui.Model.PumpEvents).
+// program by a goroutine beside it, paced to the session's frames (the
+// TUI: see ui.Model.PumpEventsPaced).
 type eventPumper interface {
 	PumpEventsPaced(send func(tea.Msg), pace func() bool, done <-chan struct{})
 }
@@ -323,7 +324,8 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 }
 
 // started starts the event pump of a session's program, if its model has
-// one, and keeps the program for Shutdown while the session lasts.
+// one (paced by fc's frames when there is a frame cap), and keeps the
+// program for Shutdown while the session lasts.
 func (s *Server) started(p *tea.Program, sess ssh.Session, pump eventPumper, fc *frameCap) *tea.Program {
 	if pump != nil {
 		var pace func() bool
