@@ -174,7 +174,10 @@ func nextEvents(ch <-chan chat.Event, pace func() bool, done <-chan struct{}) te
 	if pace != nil && !pace() {
 		return nil
 	}
-	evs := []chat.Event{ev}
+	// Sized for those already waiting: a paced pump takes a frame's
+	// events at once, and growing the batch to them cost more than it.
+	evs := make([]chat.Event, 1, min(1+len(ch), maxEventBatch))
+	evs[0] = ev
 	for len(evs) < maxEventBatch {
 		select {
 		case ev, ok := <-ch:

@@ -246,3 +246,23 @@ func TestBurstIsNotHeldWithoutAScreen(t *testing.T) {
 		t.Fatalf("%d events held, pane holds %d; want none held, 60", n, m.pane.Len())
 	}
 }
+
+// A batch is made to the size of the events already waiting, not grown
+// to it: one allocation for the batch and one for the message.
+func TestNextEventsSizesTheBatch(t *testing.T) {
+	ch := make(chan chat.Event, 32)
+	var ev chat.Event = chat.MessageReceived{Message: text(10, "group_avengers", "superhero2", "sized")}
+	var batch eventBatchMsg
+	allocs := testing.AllocsPerRun(50, func() {
+		for range 12 {
+			ch <- ev
+		}
+		batch = nextEvents(ch, nil, nil).(eventBatchMsg)
+	})
+	if len(batch.evs) != 12 || cap(batch.evs) != 12 {
+		t.Fatalf("a batch of %d events in room for %d, want 12 in 12", len(batch.evs), cap(batch.evs))
+	}
+	if allocs > 2 {
+		t.Fatalf("taking 12 waiting events allocates %.0f times, want 2", allocs)
+	}
+}

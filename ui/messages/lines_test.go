@@ -1,9 +1,12 @@
 package messages
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"unsafe"
+
+	"cometterm/chat"
 )
 
 // TestRenderLeadGoesBeforeEveryLine: a message rendered with a lead is
@@ -84,4 +87,37 @@ func TestViewLinesAreTheMessagesOwn(t *testing.T) {
 // sameString reports whether a and b are the same bytes in memory.
 func sameString(a, b string) bool {
 	return len(a) == len(b) && unsafe.StringData(a) == unsafe.StringData(b)
+}
+
+// TestDropKeepsTheRoom: a pinned pane's trims move the kept entries down
+// in the same room, in order and with nothing left behind them, rather
+// than copying them out; a store that once held a long history gives
+// its room back.
+func TestDropKeepsTheRoom(t *testing.T) {
+	var s store
+	for i := range 130 {
+		s.items = append(s.items, s.newEntry(text(chat.ID(1000+i), "superhero2", at(9, 0), "m")))
+	}
+	room := &s.items[:1][0]
+	s.drop(42)
+	if len(s.items) != 88 || &s.items[:1][0] != room {
+		t.Fatalf("after the drop: %d entries, same room %v", len(s.items), &s.items[:1][0] == room)
+	}
+	for i, e := range s.items {
+		if e.msg.ID != chat.ID(1042+i) {
+			t.Fatalf("entry %d is message %d", i, e.msg.ID)
+		}
+	}
+	if tail := s.items[len(s.items):cap(s.items)]; slices.ContainsFunc(tail, func(e *entry) bool { return e != nil }) {
+		t.Fatal("the room after the kept entries still points at dropped ones")
+	}
+
+	var long store
+	for i := range 5000 {
+		long.items = append(long.items, long.newEntry(text(chat.ID(i+1), "superhero2", at(9, 0), "m")))
+	}
+	long.drop(4900)
+	if len(long.items) != 100 || cap(long.items) > 400 || long.items[0].msg.ID != 4901 {
+		t.Fatalf("after dropping a long history: %d entries in room for %d, first %d", len(long.items), cap(long.items), long.items[0].msg.ID)
+	}
 }

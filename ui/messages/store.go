@@ -71,8 +71,17 @@ func (s *store) drop(n int) {
 			s.spare = append(s.spare, e)
 		}
 	}
-	clear(s.items[:n])
-	s.items = append(s.items[:0:0], s.items[n:]...)
+	rest := len(s.items) - n
+	if cap(s.items) > 4*max(rest, 64) {
+		// Room left from a long history: give it back.
+		s.items = append(s.items[:0:0], s.items[n:]...)
+		return
+	}
+	// A pinned pane drops a few old messages every few new ones: moving
+	// the rest down keeps the room the next ones go in.
+	copy(s.items, s.items[n:])
+	clear(s.items[rest:])
+	s.items = s.items[:rest]
 }
 
 // newEntry is an entry for m, reused when one is spare.
