@@ -102,9 +102,10 @@ func (m *Model) layout() {
 
 // FrameDue reports that the open conversation received enough messages
 // since the last frame that, drawn much later, some would scroll past
-// without ever being on screen. A server pacing the frames of many
-// sessions draws such a session soon. Without a screen size nothing is
-// drawn, so no frame is ever due.
+// without ever being on screen, or messages that were held back for a
+// frame already. A server pacing the frames of many sessions draws such
+// a session soon. Without a screen size nothing is drawn, so no frame is
+// ever due.
 func (m Model) FrameDue() bool {
 	return m.paneShown() && (m.pane.Overflowing() || m.st.heldTaken)
 }
