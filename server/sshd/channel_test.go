@@ -12,8 +12,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/ssh"
 	gossh "golang.org/x/crypto/ssh"
-
-	"cometterm/server/sshd/sshdtest"
 )
 
 var errSinkFull = errors.New("sink full")
@@ -157,11 +155,7 @@ func directOutput(t *testing.T, ctx context.Context) *outputWriter {
 
 func TestSessionWritesStraightToItsChannel(t *testing.T) {
 	f, ctxs := sessionContexts(t)
-	c, err := sshdtest.Dial(f.addr, "fay", gossh.PublicKeys(sshdtest.NewKey(t)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := dialNewKey(t, f.addr, "fay")
 	sess, scr := openPTY(t, c, 80, 24)
 	defer sess.Close()
 	scr.waitFor(t, "hello fay 80x24")
@@ -178,11 +172,7 @@ func TestSessionWritesStraightToItsChannel(t *testing.T) {
 // end of one leaves the other drawing.
 func TestTwoSessionsOnOneConnection(t *testing.T) {
 	f, ctxs := sessionContexts(t)
-	c, err := sshdtest.Dial(f.addr, "gus", gossh.PublicKeys(sshdtest.NewKey(t)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := dialNewKey(t, f.addr, "gus")
 	s1, in1, scr1 := openTerminal(t, c, 80, 24)
 	defer s1.Close()
 	scr1.waitFor(t, "hello gus 80x24")

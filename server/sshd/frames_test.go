@@ -8,9 +8,6 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	gossh "golang.org/x/crypto/ssh"
-
-	"cometterm/server/sshd/sshdtest"
 )
 
 // burstModel counts to n as fast as Bubble Tea delivers its own messages
@@ -51,11 +48,7 @@ func burst(t *testing.T, frame time.Duration, n int) int64 {
 	f := startWith(t, false, 0, frame, func(ctx context.Context, uid string) (tea.Model, func(), error) {
 		return burstModel{n: n, views: &views}, func() {}, nil
 	})
-	c, err := sshdtest.Dial(f.addr, "fran", gossh.PublicKeys(sshdtest.NewKey(t)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := dialNewKey(t, f.addr, "fran")
 	sess, scr := openPTY(t, c, 80, 24)
 	defer sess.Close()
 	scr.waitFor(t, "ALL DONE")
@@ -266,11 +259,7 @@ func TestFrameCapStepsInPlace(t *testing.T) {
 	f := startWith(t, false, 0, 0, func(ctx context.Context, uid string) (tea.Model, func(), error) {
 		return &stepModel{n: 500, updates: &updates}, func() {}, nil
 	})
-	c, err := sshdtest.Dial(f.addr, "gus", gossh.PublicKeys(sshdtest.NewKey(t)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := dialNewKey(t, f.addr, "gus")
 	sess, scr := openPTY(t, c, 80, 24)
 	defer sess.Close()
 	scr.waitFor(t, "STEPPED ALL")

@@ -8,9 +8,6 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	gossh "golang.org/x/crypto/ssh"
-
-	"cometterm/server/sshd/sshdtest"
 )
 
 // TestPaceWaitsForTheFrame: the pump's wait ends paceLead before the
@@ -133,11 +130,7 @@ func TestPumpedEventsGatherForAFrame(t *testing.T) {
 	f := startWith(t, false, 0, 50*time.Millisecond, func(ctx context.Context, uid string) (tea.Model, func(), error) {
 		return &pumpModel{feed: feed, batchesSeen: &batches}, func() {}, nil
 	})
-	c, err := sshdtest.Dial(f.addr, "fran", gossh.PublicKeys(sshdtest.NewKey(t)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := dialNewKey(t, f.addr, "fran")
 	sess, scr := openPTY(t, c, 80, 24)
 	defer sess.Close()
 	scr.waitFor(t, "events 0.")

@@ -92,6 +92,18 @@ func startWith(t *testing.T, open bool, max int, frame time.Duration, newSession
 	return &fixture{addr: ln.Addr().String(), db: db, srv: srv}
 }
 
+// dialNewKey logs in as user with a key of its own, closing the
+// connection when the test ends.
+func dialNewKey(t *testing.T, addr, user string) *gossh.Client {
+	t.Helper()
+	c, err := sshdtest.Dial(addr, user, gossh.PublicKeys(sshdtest.NewKey(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
 // screen collects a session's output, raw and drawn on a virtual
 // terminal (the renderer sends only what changed, so text that is redrawn
 // in place is only whole on a screen), and waits for text to appear.
@@ -228,11 +240,7 @@ func TestKeyBoundOnFirstUseAndResize(t *testing.T) {
 
 func TestNoPTYIsRefusedWithMessage(t *testing.T) {
 	f := start(t, false, 0)
-	c, err := sshdtest.Dial(f.addr, "bob", gossh.PublicKeys(sshdtest.NewKey(t)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := dialNewKey(t, f.addr, "bob")
 	sess, err := c.NewSession()
 	if err != nil {
 		t.Fatal(err)
@@ -248,11 +256,7 @@ func TestNoPTYIsRefusedWithMessage(t *testing.T) {
 
 func TestInvalidUIDGetsAClearMessage(t *testing.T) {
 	f := start(t, false, 0)
-	c, err := sshdtest.Dial(f.addr, "not.valid", gossh.PublicKeys(sshdtest.NewKey(t)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := dialNewKey(t, f.addr, "not.valid")
 	sess, scr := openPTY(t, c, 80, 24)
 	defer sess.Close()
 	scr.waitFor(t, "is not a valid user id")
@@ -345,11 +349,7 @@ func TestSSHKeysPasteAndBackgroundReachTheModel(t *testing.T) {
 	f := startWith(t, false, 0, 0, func(ctx context.Context, uid string) (tea.Model, func(), error) {
 		return &keysModel{}, func() {}, nil
 	})
-	c, err := sshdtest.Dial(f.addr, "kim", gossh.PublicKeys(sshdtest.NewKey(t)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := dialNewKey(t, f.addr, "kim")
 	sess, in, scr := openTerminal(t, c, 100, 10)
 	defer sess.Close()
 	scr.waitFor(t, "\x1b]11;?\x07") // the model's query, written by Bubble Tea
