@@ -38,21 +38,31 @@ func receiptPhase(uid string) time.Duration {
 // pendingReceipts are the newest messages waiting to be acknowledged, per
 // conversation (and thread).
 type pendingReceipts struct {
-	delivered, read map[string]chat.Message
+	delivered, read map[receiptSlot]chat.Message
 	armed           bool
+}
+
+// receiptSlot is a conversation, or a thread in it (parent set): each is
+// acknowledged on its own. A struct rather than a joined string, which
+// cost an allocation for every message that arrived.
+type receiptSlot struct {
+	conv   string
+	parent chat.ID
 }
 
 // flushReceiptsMsg sends what has gathered.
 type flushReceiptsMsg struct{}
 
-func receiptKey(m chat.Message) string { return m.ConversationID + "/" + m.ParentID.String() }
+func receiptKey(m chat.Message) receiptSlot {
+	return receiptSlot{conv: m.ConversationID, parent: m.ParentID}
+}
 
 // queueReceipt notes that msg was delivered (or read, which implies it)
 // and arms one flush for the whole burst.
 func (m *Model) queueReceipt(msg chat.Message, read bool) tea.Cmd {
 	p := &m.st.receipts
 	if p.delivered == nil {
-		p.delivered, p.read = map[string]chat.Message{}, map[string]chat.Message{}
+		p.delivered, p.read = map[receiptSlot]chat.Message{}, map[receiptSlot]chat.Message{}
 	}
 	into := p.delivered
 	if read {

@@ -317,6 +317,28 @@ func TestReceiptsOfABurstAreCoalesced(t *testing.T) {
 	}
 }
 
+// Noting a receipt while a flush is armed costs nothing: every session
+// of a busy server does it for every message that arrives.
+func TestQueuedReceiptAllocatesNothing(t *testing.T) {
+	m := rootModel(t, 120, 36)
+	msg := text(5, "group_avengers", "superhero2", "a")
+	m.queueReceipt(msg, true)
+	reply := text(6, "group_avengers", "superhero3", "b")
+	reply.ParentID = 5
+	m.queueReceipt(reply, false)
+	if n := testing.AllocsPerRun(100, func() {
+		msg.ID++
+		reply.ID++
+		m.queueReceipt(msg, true)
+		m.queueReceipt(reply, false)
+	}); n != 0 {
+		t.Fatalf("queueing a receipt made %v allocations", n)
+	}
+	if p := m.st.receipts; len(p.read) != 1 || len(p.delivered) != 1 {
+		t.Fatalf("a thread and its conversation share a slot: %+v", p)
+	}
+}
+
 // A live reply in the open conversation asks the server for its parent;
 // the parent's replyCount from the answer replaces the local count.
 func TestLiveReplyFetchesItsParentsCount(t *testing.T) {
