@@ -67,8 +67,9 @@ type frameState struct {
 
 	// chatAt is when, in Unix nanoseconds, the next frame that chat
 	// events cause may be drawn (the last frame plus the load interval);
-	// read by the event pump (see pacedSend).
+	// read by the event pump (see pace).
 	chatAt atomic.Int64
+	paced  atomic.Bool // an event pump waits for chatAt
 }
 
 // frameDuer is a model that can tell that its next frame should not wait
@@ -123,13 +124,24 @@ func (f *frameCap) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return f, cmd
 }
 
-// due is how long after the last frame the stale view may be drawn.
-func (st *frameState) due() time.Duration {
+// dueAt is when the stale view may be drawn: the base interval after the
+// last frame for the person's input, chatAt for everything else (what the
+// pump waits for, so that the two agree to the nanosecond).
+func (st *frameState) dueAt() time.Time {
 	if st.urgent || st.load == nil {
-		return st.interval
+		return st.drawn.Add(st.interval)
 	}
-	return max(st.interval, st.load())
+	return time.Unix(0, st.chatAt.Load())
 }
+
+// refreshLag is how long after a chat frame is due its refresh comes when
+// the session's events are paced (see pace). The pump hands over the
+// frame's events the moment it is due, and the update that takes them
+// draws it then; a refresh at that same moment could draw first, and the
+// events would wait for the frame after. This late, the refresh finds
+// the frame drawn, or draws what came outside the pump. So the usual
+// frame costs no timer and no wake of its own.
+const refreshLag = 10 * time.Millisecond
 
 // schedule returns a refresh for when the next frame is due, unless the
 // view is fresh or a refresh is already on its way in time. The person's
@@ -142,16 +154,18 @@ func (f *frameCap) schedule() tea.Cmd {
 		return nil
 	}
 	now := st.now()
-	wait := st.due() - now.Sub(st.drawn)
-	if wait <= 0 {
+	at := st.dueAt()
+	if !now.Before(at) {
 		return nil // View, which runs next, draws it now
 	}
-	at := now.Add(wait)
+	if !st.urgent && st.paced.Load() {
+		at = at.Add(refreshLag)
+	}
 	if st.pending && !st.nextAt.After(at) {
 		return nil
 	}
 	st.pending, st.nextAt = true, at
-	return tea.Tick(wait, func(time.Time) tea.Msg { return refreshMsg{st: st} })
+	return tea.Tick(at.Sub(now), func(time.Time) tea.Msg { return refreshMsg{st: st} })
 }
 
 func (f *frameCap) View() tea.View {
@@ -180,7 +194,7 @@ func (f *frameCap) view() tea.View {
 		st.view, st.have = f.compute(), true
 		return st.view
 	}
-	if !st.stale || now.Sub(st.drawn) < st.due() {
+	if !st.stale || now.Before(st.dueAt()) {
 		return st.view
 	}
 	st.view, st.drawn, st.stale, st.urgent = f.compute(), now, false, false
@@ -196,26 +210,20 @@ func (st *frameState) chatDue() time.Duration {
 	return max(st.interval, st.load())
 }
 
-// paceLead is how long before the frame is due the pump hands over the
-// events that gathered: a refresh may be due at the same moment (an event
-// that came in while the last frame was being drawn went ahead of the
-// pump's wait), and the frame it draws must find them in, or they wait
-// for the frame after (measured: one frame in thirty came 200 ms after the
-// last instead of 100, and p99 to screen rose by 40 ms).
-const paceLead = 10 * time.Millisecond
-
 // pace is the wait of a session's event pump (ui.Model.PumpEventsPaced)
 // before it takes the chat events that have arrived: until the next frame
 // they may cause is due. Drawn earlier they could not be, and meanwhile
 // they gather, so that the session's program wakes once a frame for all
 // of them rather than once per event: at a hundred messages a second,
 // ten wakes of the pump and the program for each frame drawn, and on a
-// busy server each wake waits its turn for a CPU. What the person types
-// does not go through it. It returns false when done closes.
+// busy server each wake waits its turn for a CPU. The update that takes
+// them finds the frame due and draws it. What the person types does not
+// go through it. It returns false when done closes.
 func (st *frameState) pace(done <-chan struct{}) func() bool {
+	st.paced.Store(true)
 	var timer *time.Timer
 	return func() bool {
-		wait := time.Duration(st.chatAt.Load()-st.now().UnixNano()) - paceLead
+		wait := time.Duration(st.chatAt.Load() - st.now().UnixNano())
 		if wait <= 0 {
 			return true
 		}

@@ -10,9 +10,9 @@ import (
 	tea "charm.land/bubbletea/v2"
 )
 
-// TestPaceWaitsForTheFrame: the pump's wait ends paceLead before the
-// frame that chat events may cause is due, at once when it is past, and
-// early, with false, when the session ends.
+// TestPaceWaitsForTheFrame: the pump's wait ends when the frame that chat
+// events may cause is due, at once when it is past, and early, with false,
+// when the session ends.
 func TestPaceWaitsForTheFrame(t *testing.T) {
 	t0 := time.Now()
 	st := &frameState{interval: 100 * time.Millisecond, now: func() time.Time { return t0 }}
@@ -22,13 +22,13 @@ func TestPaceWaitsForTheFrame(t *testing.T) {
 	if start := time.Now(); !pace() || time.Since(start) > time.Second {
 		t.Fatal("no frame drawn yet, and pace waited")
 	}
-	st.chatAt.Store(t0.Add(paceLead + 60*time.Millisecond).UnixNano())
+	st.chatAt.Store(t0.Add(60 * time.Millisecond).UnixNano())
 	start := time.Now()
 	if !pace() {
 		t.Fatal("pace returned false with the session open")
 	}
 	if waited := time.Since(start); waited < 60*time.Millisecond {
-		t.Fatalf("pace waited %v, want the 60 ms to the frame less the lead", waited)
+		t.Fatalf("pace waited %v, want the 60 ms to the frame", waited)
 	}
 	st.chatAt.Store(t0.Add(time.Hour).UnixNano())
 	go func() {
@@ -65,6 +65,58 @@ func TestFrameSetsWhenChatMayDrawNext(t *testing.T) {
 	fc.View()
 	if got, want := fc.st.chatAt.Load(), now.Add(40*time.Millisecond).UnixNano(); got != want {
 		t.Fatalf("chatAt %v after a frame, want the base interval", time.Unix(0, got).Sub(now))
+	}
+}
+
+// TestPacedFrameNeedsNoRefresh: with a pump pacing the session's events,
+// the update that hands them over when the frame is due draws it, with no
+// refresh scheduled; an update that comes ahead of the frame gets its
+// refresh refreshLag after the frame is due, behind the pump's.
+func TestPacedFrameNeedsNoRefresh(t *testing.T) {
+	var views atomic.Int64
+	clock := time.Unix(1000, 0)
+	load := 100 * time.Millisecond
+	fc := newFrameCap(burstModel{n: 10, views: &views}, 40*time.Millisecond,
+		func() time.Duration { return load }, func() time.Time { return clock })
+	fc.st.pace(make(chan struct{}))
+	fc.View()
+	fc.Update(step{}) // the first update is drawn at once
+	fc.View()
+	frame := time.Unix(0, fc.st.chatAt.Load())
+
+	// Ahead of the frame: a refresh, late by refreshLag.
+	clock = clock.Add(30 * time.Millisecond)
+	_, cmd := fc.Update(step{})
+	if got := fc.View().Content; got != "count 1/10" {
+		t.Fatalf("drawn ahead of the frame: %q", got)
+	}
+	if !fc.st.pending || !fc.st.nextAt.Equal(frame.Add(refreshLag)) {
+		t.Fatalf("refresh pending %v for %v, want %v", fc.st.pending, fc.st.nextAt.Sub(frame), refreshLag)
+	}
+	refresh := findRefresh(t, cmd)
+
+	// The pump's batch, when the frame is due: drawn by its own update.
+	// (The load interval has grown since; the frame keeps its time.)
+	clock = frame
+	load = 130 * time.Millisecond
+	fc.st.pending = false // so that a refresh it wrongly wanted would show
+	_, cmd = fc.Update(step{})
+	if cmd != nil {
+		if _, ok := cmd().(refreshMsg); ok {
+			t.Fatal("the update due for the frame scheduled a refresh")
+		}
+	}
+	if got := fc.View().Content; got != "count 3/10" {
+		t.Fatalf("the frame's update was not drawn: %q", got)
+	}
+
+	// The late refresh finds nothing to draw.
+	before := views.Load()
+	clock = clock.Add(refreshLag)
+	fc.Update(refresh)
+	fc.View()
+	if views.Load() != before {
+		t.Fatal("the late refresh drew a frame again")
 	}
 }
 
