@@ -111,7 +111,11 @@ func (c *Client) catchUp(ctx context.Context, stop <-chan struct{}) error {
 	n := 0
 	for i := range missed {
 		m := &missed[i]
-		if (i > 0 && m.ID == missed[i-1].ID) || c.track.history(m) || c.track.duplicate(m) {
+		if (i > 0 && m.ID == missed[i-1].ID) || c.track.history(m) {
+			continue
+		}
+		k, fresh := c.track.unseen(m)
+		if !fresh {
 			continue
 		}
 		raw, _ := json.Marshal(m)
@@ -123,7 +127,7 @@ func (c *Client) catchUp(ctx context.Context, stop <-chan struct{}) error {
 		if !c.emit(stop, ev) {
 			return fmt.Errorf("catch-up: stopped")
 		}
-		c.track.delivered(m)
+		c.track.delivered(m, k)
 		n++
 	}
 	if n > 0 {

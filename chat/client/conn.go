@@ -498,11 +498,13 @@ func (c *Client) handleFrame(stop <-chan struct{}, raw []byte) {
 		return
 	}
 	m := eventMessage(ev)
-	if m != nil && c.track.duplicate(m) {
+	if m == nil {
+		c.emit(stop, ev)
 		return
 	}
-	if c.emit(stop, ev) && m != nil {
-		c.track.delivered(m)
+	k, fresh := c.track.unseen(m)
+	if fresh && c.emit(stop, ev) {
+		c.track.delivered(m, k)
 	}
 }
 

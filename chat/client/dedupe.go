@@ -65,10 +65,13 @@ func (s *seenSet) muidKey(m *chat.Message) uint64 {
 	return max(h.Sum64(), 1) // 0 means "no muid"
 }
 
-// seen reports whether m was recorded before.
-func (s *seenSet) seen(m *chat.Message) bool {
-	return s.has(seenKey{id: m.ID, muid: s.muidKey(m)})
+// key is what m is remembered by.
+func (s *seenSet) key(m *chat.Message) seenKey {
+	return seenKey{id: m.ID, muid: s.muidKey(m)}
 }
+
+// seen reports whether m was recorded before.
+func (s *seenSet) seen(m *chat.Message) bool { return s.has(s.key(m)) }
 
 func (s *seenSet) has(k seenKey) bool {
 	if _, ok := s.ids[k.id]; ok && k.id != 0 {
@@ -83,8 +86,11 @@ func (s *seenSet) has(k seenKey) bool {
 }
 
 // add records m; it returns false if m had been recorded already.
-func (s *seenSet) add(m *chat.Message) bool {
-	k := seenKey{id: m.ID, muid: s.muidKey(m)}
+func (s *seenSet) add(m *chat.Message) bool { return s.addKey(s.key(m)) }
+
+// addKey records the message of key k (from key); it returns false if it
+// had been recorded already.
+func (s *seenSet) addKey(k seenKey) bool {
 	if s.has(k) {
 		return false
 	}

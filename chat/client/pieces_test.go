@@ -188,3 +188,21 @@ func TestParseAuthReply(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkTrackerLiveMessage is the repeat check and record that every
+// live message goes through, with the filter full.
+func BenchmarkTrackerLiveMessage(b *testing.B) {
+	msgs := make([]chat.Message, 4*seenWindow)
+	for i := range msgs {
+		msgs[i] = chat.Message{ID: chat.ID(i + 1), ConversationID: "group_g", Sender: "user" + strconv.Itoa(i%200), MUID: "cometterm-" + strconv.Itoa(i)}
+	}
+	t := newTracker(seenWindow)
+	i := 0
+	for b.Loop() {
+		m := &msgs[i%len(msgs)]
+		if k, fresh := t.unseen(m); fresh {
+			t.delivered(m, k)
+		}
+		i++
+	}
+}

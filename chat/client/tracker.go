@@ -56,19 +56,22 @@ func (t *tracker) fetched(ms ...chat.Message) {
 	}
 }
 
-// duplicate reports whether m was already handed out.
-func (t *tracker) duplicate(m *chat.Message) bool {
+// unseen reports whether m has not been handed out yet, with the key that
+// delivered records it by: every live message is checked and then
+// recorded, and hashing it once for both halves the work.
+func (t *tracker) unseen(m *chat.Message) (seenKey, bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return t.seen.seen(m)
+	k := t.seen.key(m)
+	return k, !t.seen.has(k)
 }
 
-// delivered records a message handed out as an event.
-func (t *tracker) delivered(m *chat.Message) {
+// delivered records m, handed out as an event; k is its key from unseen.
+func (t *tracker) delivered(m *chat.Message, k seenKey) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.mark(m)
-	t.seen.add(m)
+	t.seen.addKey(k)
 	if m.ID > t.high {
 		t.high = m.ID
 	}
