@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -226,7 +227,8 @@ func (r *lineRenderer) drawLines(v tea.View) {
 			// The start the line shares with what the terminal shows (the
 			// conversation list beside a scrolling pane) is left alone.
 			if p, ok := r.resumeRow(y, r.drawn[y], l); ok {
-				r.buf.WriteString(ansi.CursorPosition(p.col+1, y+1) + ansi.ResetStyle + ansi.EraseLineRight)
+				moveTo(&r.buf, p.col+1, y+1)
+				r.buf.WriteString(ansi.ResetStyle + ansi.EraseLineRight)
 				r.writeConverted(p.style + trimBlankEnd(l[p.cut:], p.style == ""))
 				r.buf.WriteString(ansi.ResetStyle)
 				continue
@@ -234,7 +236,8 @@ func (r *lineRenderer) drawLines(v tea.View) {
 		}
 		// Cleared first: after a full-width line the cursor rests on its
 		// last cell, and clearing from there would take that cell too.
-		r.buf.WriteString(ansi.CursorPosition(1, y+1) + ansi.EraseEntireLine)
+		moveTo(&r.buf, 1, y+1)
+		r.buf.WriteString(ansi.EraseEntireLine)
 		r.writeConverted(trimBlankEnd(l, true))
 		r.buf.WriteString(ansi.ResetStyle)
 		if y < len(r.resumes) {
@@ -242,7 +245,8 @@ func (r *lineRenderer) drawLines(v tea.View) {
 		}
 	}
 	for y := len(lines); y < len(r.drawn); y++ { // a shorter frame: clear below
-		r.buf.WriteString(ansi.CursorPosition(1, y+1) + ansi.EraseEntireLine)
+		moveTo(&r.buf, 1, y+1)
+		r.buf.WriteString(ansi.EraseEntireLine)
 	}
 	r.drawn = append(r.drawn[:0], lines...)
 }
@@ -281,10 +285,12 @@ func (r *lineRenderer) drawRows() {
 			k, at, ok = resumeRowAt(old, row, lead[y], r.width)
 		}
 		if ok {
-			r.buf.WriteString(ansi.CursorPosition(at.col+1, y+1) + ansi.ResetStyle + ansi.EraseLineRight)
+			moveTo(&r.buf, at.col+1, y+1)
+			r.buf.WriteString(ansi.ResetStyle + ansi.EraseLineRight)
 		} else {
 			// Cleared first, as drawLines does.
-			r.buf.WriteString(ansi.CursorPosition(1, y+1) + ansi.EraseEntireLine)
+			moveTo(&r.buf, 1, y+1)
+			r.buf.WriteString(ansi.EraseEntireLine)
 		}
 		plain, known := true, true
 		for ; k < len(row); k++ {
@@ -309,7 +315,8 @@ func (r *lineRenderer) drawRows() {
 		r.buf.WriteString(ansi.ResetStyle)
 	}
 	for y := len(rows); y < len(r.drawnRows); y++ { // a shorter frame: clear below
-		r.buf.WriteString(ansi.CursorPosition(1, y+1) + ansi.EraseEntireLine)
+		moveTo(&r.buf, 1, y+1)
+		r.buf.WriteString(ansi.EraseEntireLine)
 	}
 	r.drawnRows = copyRows(r.drawnRows, rows)
 }
@@ -569,4 +576,23 @@ func mouseModeSeq(from, to tea.MouseMode) string {
 		b.WriteString(ansi.SetModeMouseAnyEvent + ansi.SetModeMouseExtSgr)
 	}
 	return b.String()
+}
+
+// moveTo writes ansi.CursorPosition(col, row) to b without making a
+// string of it: a frame moves the cursor once for every line it changes.
+func moveTo(b *bytes.Buffer, col, row int) {
+	if row <= 1 && col <= 1 {
+		b.WriteString(ansi.CursorHomePosition)
+		return
+	}
+	var num [20]byte
+	b.WriteString("\x1b[")
+	if row > 0 {
+		b.Write(strconv.AppendInt(num[:0], int64(row), 10))
+	}
+	b.WriteByte(';')
+	if col > 0 {
+		b.Write(strconv.AppendInt(num[:0], int64(col), 10))
+	}
+	b.WriteByte('H')
 }

@@ -540,3 +540,25 @@ func TestStyleAfter(t *testing.T) {
 		}
 	}
 }
+
+// TestMoveToWritesCursorPosition: the renderer's cursor moves are
+// ansi.CursorPosition's bytes, and cost no allocation.
+func TestMoveToWritesCursorPosition(t *testing.T) {
+	var b bytes.Buffer
+	for _, row := range []int{-1, 0, 1, 2, 9, 10, 99, 12345} {
+		for _, col := range []int{-1, 0, 1, 2, 80, 100, 1000} {
+			b.Reset()
+			moveTo(&b, col, row)
+			if got, want := b.String(), ansi.CursorPosition(col, row); got != want {
+				t.Errorf("moveTo(%d, %d) = %q, want %q", col, row, got, want)
+			}
+		}
+	}
+	b.Grow(64)
+	if n := testing.AllocsPerRun(100, func() {
+		b.Reset()
+		moveTo(&b, 37, 24)
+	}); n != 0 {
+		t.Fatalf("a cursor move made %v allocations", n)
+	}
+}
