@@ -147,6 +147,7 @@ type Conn struct {
 	peer    *Conn
 
 	done      chan struct{} // closed by Close
+	closed    atomic.Bool   // set just before done closes: checked on every call, and cheaper than a receive
 	closeOnce sync.Once
 	wrLock    chan struct{} // cap 1: held for the whole of a Write
 
@@ -195,7 +196,7 @@ func isClosed(c <-chan struct{}) bool {
 // has closed and everything it wrote has been read, Read returns io.EOF.
 func (c *Conn) Read(p []byte) (int, error) {
 	for {
-		if isClosed(c.done) {
+		if c.closed.Load() {
 			signal(c.in.readable) // the next of several waiting readers
 			return 0, net.ErrClosed
 		}
@@ -210,7 +211,7 @@ func (c *Conn) Read(p []byte) (int, error) {
 		if n := c.in.read(p); n > 0 {
 			return n, nil
 		}
-		if isClosed(c.peer.done) {
+		if c.peer.closed.Load() {
 			// Everything the peer wrote was in the buffer before it
 			// closed; read once more in case it arrived after the check.
 			if n := c.in.read(p); n > 0 {
@@ -290,11 +291,11 @@ func (c *Conn) WriteSpace() int {
 
 func (c *Conn) writeCheck() error {
 	switch {
-	case isClosed(c.done):
+	case c.closed.Load():
 		return net.ErrClosed
-	case isClosed(c.peer.done):
+	case c.peer.closed.Load():
 		return io.ErrClosedPipe
-	case isClosed(c.wrDeadline.wait()):
+	case c.wrDeadline.passed():
 		return os.ErrDeadlineExceeded
 	}
 	return nil
@@ -305,6 +306,7 @@ func (c *Conn) writeCheck() error {
 // writes fail.
 func (c *Conn) Close() error {
 	c.closeOnce.Do(func() {
+		c.closed.Store(true)
 		close(c.done)
 		c.in.closeReader()
 		// Wake a read waiting on readable alone, here and at the peer.
@@ -318,7 +320,7 @@ func (c *Conn) LocalAddr() net.Addr  { return c.local }
 func (c *Conn) RemoteAddr() net.Addr { return c.remote }
 
 func (c *Conn) SetDeadline(t time.Time) error {
-	if isClosed(c.done) {
+	if c.closed.Load() {
 		return net.ErrClosed
 	}
 	c.rdDeadline.set(t)
@@ -328,7 +330,7 @@ func (c *Conn) SetDeadline(t time.Time) error {
 }
 
 func (c *Conn) SetReadDeadline(t time.Time) error {
-	if isClosed(c.done) {
+	if c.closed.Load() {
 		return net.ErrClosed
 	}
 	c.rdDeadline.set(t)
@@ -337,7 +339,7 @@ func (c *Conn) SetReadDeadline(t time.Time) error {
 }
 
 func (c *Conn) SetWriteDeadline(t time.Time) error {
-	if isClosed(c.done) {
+	if c.closed.Load() {
 		return net.ErrClosed
 	}
 	c.wrDeadline.set(t)
@@ -350,6 +352,7 @@ type deadline struct {
 	mu     sync.Mutex
 	timer  *time.Timer
 	cancel chan struct{}
+	on     atomic.Bool // a deadline is pending or passed: without one, calls skip mu
 }
 
 func makeDeadline() deadline { return deadline{cancel: make(chan struct{})} }
@@ -369,8 +372,10 @@ func (d *deadline) set(t time.Time) {
 		if closed {
 			d.cancel = make(chan struct{})
 		}
+		d.on.Store(false)
 		return
 	}
+	d.on.Store(true)
 	if dur := time.Until(t); dur > 0 {
 		if closed {
 			d.cancel = make(chan struct{})
@@ -384,9 +389,15 @@ func (d *deadline) set(t time.Time) {
 	}
 }
 
+// passed reports whether the deadline has passed.
+func (d *deadline) passed() bool { return d.on.Load() && isClosed(d.wait()) }
+
 // armed returns wait's channel and whether a deadline is set (pending
 // or passed).
 func (d *deadline) armed() (chan struct{}, bool) {
+	if !d.on.Load() {
+		return nil, false
+	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return d.cancel, d.timer != nil || isClosed(d.cancel)
