@@ -184,14 +184,21 @@ func liveHeap() uint64 {
 	return ms.HeapAlloc
 }
 
-// A full ring holds no spare room, and goes on keeping the newest rows.
+// A ring is made at its size with the first row, holds no spare room, and
+// goes on keeping the newest rows.
 func TestFullRingIsExact(t *testing.T) {
 	m := newInspector(80, 5)
 	m.SetCapacity(150)
+	var first *row
 	for i := range 400 {
 		m.Add(chat.PresenceChanged{EventMeta: meta(i, chat.Inbound, "presence", ""), User: chat.User{UID: fmt.Sprint(i)}, Online: true})
-		if m.Len() == 150 && cap(m.buf) > 160 {
-			t.Fatalf("a full ring of 150 rows in room for %d", cap(m.buf))
+		if cap(m.buf) != 150 {
+			t.Fatalf("a ring of 150 rows in room for %d", cap(m.buf))
+		}
+		if first == nil {
+			first = &m.buf[:1][0]
+		} else if &m.buf[:1][0] != first {
+			t.Fatalf("the ring moved at row %d: it is made once, at its size", i+1)
 		}
 	}
 	if m.Len() != 150 || m.at(149).seq != m.seq || m.at(0).seq != m.seq-149 {

@@ -83,12 +83,12 @@ func (m *Model) Add(ev chat.Event) {
 	m.seq++
 	r.seq = m.seq
 	if len(m.buf) < m.capacity {
-		m.buf = append(m.buf, r)
-		if len(m.buf) == m.capacity && cap(m.buf) > m.capacity {
-			// Full for good: give back the room append left over (a
-			// 150-row ring would sit in room for 256).
-			m.buf = slices.Clone(m.buf)
+		if cap(m.buf) < m.capacity {
+			// The whole ring at once: grown by append it would be
+			// copied at every doubling and sit in room for 256 rows.
+			m.buf = append(make([]row, 0, m.capacity), m.buf...)
 		}
+		m.buf = append(m.buf, r)
 		return
 	}
 	m.buf[m.start] = r
