@@ -22,17 +22,50 @@ const receiptDelay = 250 * time.Millisecond
 // still soon enough for "read by N".
 const groupReceiptDelay = time.Second
 
-// groupReceiptSpread staggers group flushes by reader: every member
-// receives a message at the same moment, and without it they would all
-// acknowledge it in the same instant a second later, a burst of hundreds
-// of writes that a message posted then waits behind.
-const groupReceiptSpread = 500 * time.Millisecond
+// groupReceiptRate bounds the receipts that the members of one busy group
+// send together, per second: in a larger group each member waits longer
+// between flushes (groupReceiptWait). At 200 members and a message every
+// few milliseconds, flushing every second made receipts a twelfth of a
+// server's work and a sixth of what it allocated.
+const groupReceiptRate = 100
 
-// receiptPhase is uid's fixed share of groupReceiptSpread.
-func receiptPhase(uid string) time.Duration {
+// maxGroupReceiptDelay is the longest a member of a large group waits.
+const maxGroupReceiptDelay = 5 * time.Second
+
+// groupReceiptWait is how long a member of a group of the given size
+// gathers receipts: a second, longer past groupReceiptRate members.
+func groupReceiptWait(members int) time.Duration {
+	d := time.Duration(members) * time.Second / groupReceiptRate
+	return min(max(d, groupReceiptDelay), maxGroupReceiptDelay)
+}
+
+// receiptPhase is uid's fixed share of spread. It staggers group flushes
+// by reader: every member receives a message at the same moment, and
+// without it they would all acknowledge it in the same instant, a burst
+// of hundreds of writes that a message posted then waits behind.
+func receiptPhase(uid string, spread time.Duration) time.Duration {
+	if spread <= 0 {
+		return 0
+	}
 	h := fnv.New32a()
 	h.Write([]byte(uid))
-	return time.Duration(h.Sum32()) % groupReceiptSpread
+	return time.Duration(h.Sum32()) % spread
+}
+
+// receiptWait is how long after msg arrives the receipts gathered for it
+// and what follows are sent, for the reader uid. A group's size comes
+// with each of its messages (the receiver entity); half the wait spreads
+// its members (receiptPhase).
+func receiptWait(msg *chat.Message, uid string) time.Duration {
+	if msg.ReceiverType != chat.ReceiverGroup {
+		return receiptDelay
+	}
+	members := 0
+	if e := msg.Data.Entities.Receiver; e != nil && e.Group != nil {
+		members = e.Group.MembersCount
+	}
+	wait := groupReceiptWait(members)
+	return wait + receiptPhase(uid, wait/2)
 }
 
 // pendingReceipts are the newest messages waiting to be acknowledged, per
@@ -76,11 +109,7 @@ func (m *Model) queueReceipt(msg chat.Message, read bool) tea.Cmd {
 		return nil
 	}
 	p.armed = true
-	delay := receiptDelay
-	if msg.ReceiverType == chat.ReceiverGroup {
-		delay = groupReceiptDelay + receiptPhase(m.c.Me.UID)
-	}
-	return tea.Tick(delay, func(time.Time) tea.Msg { return flushReceiptsMsg{} })
+	return tea.Tick(receiptWait(&msg, m.c.Me.UID), func(time.Time) tea.Msg { return flushReceiptsMsg{} })
 }
 
 // flushReceipts sends one receipt per conversation: read where the newest
