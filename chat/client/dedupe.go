@@ -12,9 +12,9 @@ import (
 type seenSet struct {
 	limit int
 	seed  maphash.Seed
-	ids   map[chat.ID]struct{}
-	muids map[uint64]struct{} // hashes of (sender, muid)
-	order []seenKey           // ring of insertions
+	ids   idSet     // message ids
+	muids idSet     // hashes of (sender, muid)
+	order []seenKey // ring of insertions
 	next  int
 }
 
@@ -35,16 +35,10 @@ type seenKey struct {
 // holds one such set per SSH session.
 const seenWindow = 1024
 
-// newSeenSet grows its maps and ring as messages arrive: sized for the
-// limit up front, it cost every client about half a megabyte, which adds
-// up on a server holding one client per SSH session.
+// newSeenSet makes its tables and ring with the first message recorded
+// (48 KB for the window): a client that never gets one holds nothing.
 func newSeenSet(limit int) *seenSet {
-	return &seenSet{
-		limit: limit,
-		seed:  maphash.MakeSeed(),
-		ids:   map[chat.ID]struct{}{},
-		muids: map[uint64]struct{}{},
-	}
+	return &seenSet{limit: max(limit, 1), seed: maphash.MakeSeed()}
 }
 
 // muidKey hashes m's (sender, muid) pair; 0 when m has no muid. The
@@ -74,15 +68,10 @@ func (s *seenSet) key(m *chat.Message) seenKey {
 func (s *seenSet) seen(m *chat.Message) bool { return s.has(s.key(m)) }
 
 func (s *seenSet) has(k seenKey) bool {
-	if _, ok := s.ids[k.id]; ok && k.id != 0 {
-		return true
+	if s.order == nil {
+		return false
 	}
-	if k.muid != 0 {
-		if _, ok := s.muids[k.muid]; ok {
-			return true
-		}
-	}
-	return false
+	return (k.id != 0 && s.ids.has(uint64(k.id))) || (k.muid != 0 && s.muids.has(k.muid))
 }
 
 // add records m; it returns false if m had been recorded already.
@@ -94,22 +83,30 @@ func (s *seenSet) addKey(k seenKey) bool {
 	if s.has(k) {
 		return false
 	}
+	if s.order == nil {
+		s.order = make([]seenKey, 0, s.limit)
+		s.ids, s.muids = newIDSet(s.limit), newIDSet(s.limit)
+	}
+	// Every key in the ring is unique in its id and its muid (has turned
+	// repeats away), so the oldest one's are removed for good.
 	if len(s.order) < s.limit {
 		s.order = append(s.order, k)
 	} else {
 		old := s.order[s.next]
-		delete(s.ids, old.id)
+		if old.id != 0 {
+			s.ids.remove(uint64(old.id))
+		}
 		if old.muid != 0 {
-			delete(s.muids, old.muid)
+			s.muids.remove(old.muid)
 		}
 		s.order[s.next] = k
 		s.next = (s.next + 1) % s.limit
 	}
 	if k.id != 0 {
-		s.ids[k.id] = struct{}{}
+		s.ids.add(uint64(k.id))
 	}
 	if k.muid != 0 {
-		s.muids[k.muid] = struct{}{}
+		s.muids.add(k.muid)
 	}
 	return true
 }
