@@ -128,15 +128,23 @@ func findRefresh(t *testing.T, cmd tea.Cmd) tea.Msg {
 	return nil
 }
 
+// loadedFrameCap is a frame cap over a ten-step burstModel with the base
+// interval given, whose load interval and clock are *load and *clock as
+// the test moves them; views counts the views computed.
+func loadedFrameCap(interval time.Duration, load *time.Duration, clock *time.Time) (fc *frameCap, views *atomic.Int64) {
+	views = new(atomic.Int64)
+	fc = newFrameCap(burstModel{n: 10, views: views}, interval,
+		func() time.Duration { return *load }, func() time.Time { return *clock })
+	return fc, views
+}
+
 // TestFrameCapUnderLoad: chat events wait for the load interval, the
 // person's keys only for the base interval, even with a chat event's
 // refresh already scheduled for later.
 func TestFrameCapUnderLoad(t *testing.T) {
-	var views atomic.Int64
 	clock := time.Unix(1000, 0)
 	load := 200 * time.Millisecond
-	fc := newFrameCap(burstModel{n: 10, views: &views}, 50*time.Millisecond,
-		func() time.Duration { return load }, func() time.Time { return clock })
+	fc, _ := loadedFrameCap(50*time.Millisecond, &load, &clock)
 	fc.View()
 	m, _ := fc.Update(step{}) // the first update is drawn at once
 	fc = m.(*frameCap)

@@ -73,11 +73,9 @@ func TestFrameSetsWhenChatMayDrawNext(t *testing.T) {
 // refresh scheduled; an update that comes ahead of the frame gets its
 // refresh refreshLag after the frame is due, behind the pump's.
 func TestPacedFrameNeedsNoRefresh(t *testing.T) {
-	var views atomic.Int64
 	clock := time.Unix(1000, 0)
 	load := 100 * time.Millisecond
-	fc := newFrameCap(burstModel{n: 10, views: &views}, 40*time.Millisecond,
-		func() time.Duration { return load }, func() time.Time { return clock })
+	fc, views := loadedFrameCap(40*time.Millisecond, &load, &clock)
 	fc.st.pace(make(chan struct{}))
 	fc.View()
 	fc.Update(step{}) // the first update is drawn at once
