@@ -64,9 +64,6 @@ func (s *seenSet) key(m *chat.Message) seenKey {
 	return seenKey{id: m.ID, muid: s.muidKey(m)}
 }
 
-// seen reports whether m was recorded before.
-func (s *seenSet) seen(m *chat.Message) bool { return s.has(s.key(m)) }
-
 func (s *seenSet) has(k seenKey) bool {
 	if s.order == nil {
 		return false

@@ -206,3 +206,7 @@ func BenchmarkTrackerLiveMessage(b *testing.B) {
 		i++
 	}
 }
+
+// seen reports whether m was recorded before (the tracker checks a key
+// it keeps for the record; the tests ask about a message).
+func (s *seenSet) seen(m *chat.Message) bool { return s.has(s.key(m)) }
