@@ -51,6 +51,14 @@ func (p *Paint) Render(s string) string {
 	return p.pre + s + p.post
 }
 
+// AppendOn appends Render(s) to b.
+func (p *Paint) AppendOn(b []byte, s string) []byte {
+	if !p.plain || strings.ContainsAny(s, "\t\r\n") {
+		return append(b, p.st.Render(s)...)
+	}
+	return append(append(append(b, p.pre...), s...), p.post...)
+}
+
 // LineWidth is lipgloss.Width: the width of the widest line of s.
 func LineWidth(s string) int {
 	if !strings.Contains(s, "\n") {

@@ -136,26 +136,37 @@ func Pad(n int) string {
 // the cut are kept, as ansi keeps them.
 func Truncate(s string, w int, tail string) string {
 	sw, ok := SimpleWidth(s)
-	tw, tok := SimpleWidth(tail)
+	_, tok := SimpleWidth(tail)
 	if !ok || !tok {
 		return ansi.Truncate(s, w, tail)
 	}
 	if sw <= w {
 		return s
 	}
+	return string(AppendTruncate(make([]byte, 0, len(s)+len(tail)), s, w, tail))
+}
+
+// AppendTruncate appends Truncate(s, w, tail) to b.
+func AppendTruncate(b []byte, s string, w int, tail string) []byte {
+	sw, ok := SimpleWidth(s)
+	tw, tok := SimpleWidth(tail)
+	if !ok || !tok {
+		return append(b, ansi.Truncate(s, w, tail)...)
+	}
+	if sw <= w {
+		return append(b, s...)
+	}
 	keep := w - tw // characters kept before the tail
 	if keep < 0 {
-		return ""
+		return b
 	}
-	var b strings.Builder
-	b.Grow(len(s) + len(tail))
 	k := 0
 	for i := 0; i < len(s); {
 		size := 1
 		switch c := s[i]; {
 		case c == 0x1b:
 			size = escapeLen(s[i:])
-			b.WriteString(s[i : i+size])
+			b = append(b, s[i:i+size]...)
 			i += size
 			continue
 		case c >= 0x80:
@@ -163,12 +174,12 @@ func Truncate(s string, w int, tail string) string {
 		}
 		switch {
 		case k < keep:
-			b.WriteString(s[i : i+size])
+			b = append(b, s[i:i+size]...)
 		case k == keep:
-			b.WriteString(tail)
+			b = append(b, tail...)
 		}
 		k++
 		i += size
 	}
-	return b.String()
+	return b
 }

@@ -182,6 +182,9 @@ func FuzzPaint(f *testing.F) {
 			if got, want := paints[i].Render(s), st.Render(s); got != want {
 				t.Fatalf("style %d: Paint(%q) = %q, Render = %q", i, s, got, want)
 			}
+			if got, want := string(paints[i].AppendOn([]byte("x"), s)), "x"+st.Render(s); got != want {
+				t.Fatalf("style %d: AppendOn(%q) = %q, want %q", i, s, got, want)
+			}
 		}
 		if got, want := LineWidth(s), lipgloss.Width(s); got != want {
 			t.Fatalf("LineWidth(%q) = %d, lipgloss.Width = %d", s, got, want)
@@ -221,6 +224,9 @@ func FuzzStyledLine(f *testing.F) {
 		}
 		if got, want := Truncate(s, w, tail), ansi.Truncate(s, w, tail); got != want {
 			t.Fatalf("Truncate(%q, %d, %q) = %q, ansi = %q", s, w, tail, got, want)
+		}
+		if got, want := string(AppendTruncate([]byte("pre"), s, w, tail)), "pre"+ansi.Truncate(s, w, tail); got != want {
+			t.Fatalf("AppendTruncate(%q, %d, %q) = %q, want %q", s, w, tail, got, want)
 		}
 		if got, want := FitLine(s, w, tail), slowFitLine(s, w, tail); got != want {
 			t.Fatalf("FitLine(%q, %d, %q) = %q, want %q", s, w, tail, got, want)

@@ -46,12 +46,14 @@ type Model struct {
 	drawn               string
 
 	// rows are the row pairs last drawn, by conversation id; a
-	// conversation's entry goes when the conversation changes, and each
-	// remembers what else it was drawn with (see rowKey). One new message
-	// then redraws one row, not the whole list.
-	rows  map[string]*drawnRow
-	title drawnTitle
-	pal   *paints
+	// conversation's entry goes stale when the conversation changes (and
+	// is drawn again in its own room), and each remembers what else it
+	// was drawn with (see rowKey). One new message then redraws one row,
+	// not the whole list.
+	rows    map[string]*drawnRow
+	title   drawnTitle
+	pal     *paints
+	scratch rowScratch
 
 	scores filterScores // the filter's scores of titles, for the current text
 
@@ -146,7 +148,7 @@ func (m *Model) Upsert(c chat.Conversation) {
 // Remove drops a conversation (left, kicked or banned from a group).
 func (m *Model) Remove(id string) {
 	m.ver++
-	m.changed(id)
+	delete(m.rows, id)
 	if i := m.index(id); i >= 0 {
 		keep := m.selectedID()
 		m.all = slices.Delete(m.all, i, i+1)
@@ -443,7 +445,11 @@ func activity(c *chat.Conversation) int64 {
 }
 
 // changed forgets the drawn row of conversation id.
-func (m *Model) changed(id string) { delete(m.rows, id) }
+func (m *Model) changed(id string) {
+	if r := m.rows[id]; r != nil {
+		r.stale = true // drawn again in the same room
+	}
+}
 
 // order is the list's order: newest activity first, then by id.
 func order(a, b *chat.Conversation) int {

@@ -31,14 +31,33 @@ func ShowMentions(text string, mentions map[string]chat.User) string {
 // Preview is the one-line summary of a message shown under a conversation.
 // In groups, other people's messages are prefixed with the sender's name.
 func Preview(m *chat.Message, me string) string {
-	if m == nil {
-		return ""
-	}
-	body := summary(m)
-	if m.IsAction() || m.Sender == me || m.ReceiverType != chat.ReceiverGroup {
+	from, body, named := previewParts(m, me)
+	if !named {
 		return body
 	}
-	return displayName(m.SenderUser(), m.Sender) + ": " + body
+	return from + ": " + body
+}
+
+// appendPreview appends Preview(m, me) to b.
+func appendPreview(b []byte, m *chat.Message, me string) []byte {
+	from, body, named := previewParts(m, me)
+	if named {
+		b = append(append(b, from...), ": "...)
+	}
+	return append(b, body...)
+}
+
+// previewParts are the summary of the message and, when named, the
+// sender's name that Preview puts in front of it.
+func previewParts(m *chat.Message, me string) (from, body string, named bool) {
+	if m == nil {
+		return "", "", false
+	}
+	body = summary(m)
+	if m.IsAction() || m.Sender == me || m.ReceiverType != chat.ReceiverGroup {
+		return "", body, false
+	}
+	return displayName(m.SenderUser(), m.Sender), body, true
 }
 
 func summary(m *chat.Message) string {

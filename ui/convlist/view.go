@@ -86,6 +86,7 @@ type drawnRow struct {
 	key         rowKey
 	top, bottom string
 	age         ageOf // what key.age was worked out from
+	stale       bool  // the conversation changed since
 }
 
 // ageOf is what an age label depends on: RelativeTime's thresholds are
@@ -118,16 +119,19 @@ func (m *Model) row(c *chat.Conversation, selected bool, now time.Time) *drawnRo
 	} else {
 		k.age = RelativeTime(now, a.at, a.loc)
 	}
-	if r != nil && r.key == k {
+	if r != nil && !r.stale && r.key == k {
 		r.age = a
 		return r
 	}
 	top, bottom := m.rowPair(c, selected, k.age)
-	r = &drawnRow{key: k, top: common.FitLine(top, m.width, ""), bottom: common.FitLine(bottom, m.width, ""), age: a}
-	if m.rows == nil {
-		m.rows = map[string]*drawnRow{}
+	if r == nil {
+		r = &drawnRow{}
+		if m.rows == nil {
+			m.rows = map[string]*drawnRow{}
+		}
+		m.rows[c.ConversationID] = r
 	}
-	m.rows[c.ConversationID] = r
+	*r = drawnRow{key: k, top: common.FitLine(top, m.width, ""), bottom: common.FitLine(bottom, m.width, ""), age: a}
 	return r
 }
 
@@ -181,29 +185,29 @@ func (m *Model) titleLine() string {
 
 // rowPair renders one conversation: mark, name, age (the label given) and
 // unread badge on top; the last message and, for my own, its receipt mark
-// below.
+// below. Each line is put together in the list's scratch room and shared
+// (common.Shared): every session in a busy group draws its row alike,
+// once a frame.
 func (m *Model) rowPair(c *chat.Conversation, selected bool, age string) (string, string) {
 	p := m.paints()
-	bar := " "
+	var bar *common.Paint // nil: a blank cell
 	if selected {
-		st := &p.dim
+		bar = &p.dim
 		if m.focused {
-			st = &p.itemSelected
+			bar = &p.itemSelected
 		}
-		bar = st.Render(cursorBar)
 	}
+	sc := &m.scratch
 
-	mark, markPaint := m.mark(c)
-	markCell := markPaint.Render(mark) + common.Pad(2-common.LineWidth(mark))
-
-	right := p.dim.Render(age)
+	right := p.dim.AppendOn(sc.right[:0], age)
 	if n := int(c.UnreadMessageCount); n > 0 {
-		label := strconv.Itoa(n)
-		if n > 99 {
-			label = "99+"
+		label := "99+"
+		if n <= 99 {
+			label = strconv.Itoa(n)
 		}
-		right += " " + p.badge.Render(label)
+		right = p.badge.AppendOn(append(right, ' '), label)
 	}
+	sc.right = right
 	nameStyle := &p.item
 	switch {
 	case selected && m.focused, c.ConversationID == m.active:
@@ -211,10 +215,14 @@ func (m *Model) rowPair(c *chat.Conversation, selected bool, age string) (string
 	case c.UnreadMessageCount > 0:
 		nameStyle = &p.itemUnread
 	}
-	nameW := m.width - 4 - common.LineWidth(right) - 1
+	nameW := m.width - 4 - common.LineWidth(common.View(right)) - 1
 	name := common.Truncate(c.Title(), max(0, nameW), ellipsis)
-	pad := max(0, nameW-common.LineWidth(name))
-	top := bar + markCell + " " + nameStyle.Render(name) + common.Pad(pad+1) + right
+	mark, markPaint := m.mark(c)
+	b := appendBar(sc.line[:0], bar)
+	b = append(markPaint.AppendOn(b, mark), common.Pad(2-common.LineWidth(mark))...)
+	b = nameStyle.AppendOn(append(b, ' '), name)
+	b = append(append(b, common.Pad(max(0, nameW-common.LineWidth(name))+1)...), right...)
+	top := common.Shared(b)
 
 	prevStyle := &p.dim
 	if c.UnreadMessageCount > 0 {
@@ -225,9 +233,25 @@ func (m *Model) rowPair(c *chat.Conversation, selected bool, age string) (string
 		receipt = " " + m.receiptMark(lm)
 	}
 	prevW := m.width - 4 - common.LineWidth(receipt)
-	preview := common.Truncate(Preview(c.LastMessage, m.c.Me.UID), max(0, prevW), ellipsis)
-	bottom := bar + "   " + prevStyle.Render(preview) + receipt
-	return top, bottom
+	sc.preview = appendPreview(sc.preview[:0], c.LastMessage, m.c.Me.UID)
+	sc.cut = common.AppendTruncate(sc.cut[:0], common.View(sc.preview), max(0, prevW), ellipsis)
+	b = append(appendBar(b[:0], bar), "   "...)
+	b = append(prevStyle.AppendOn(b, common.View(sc.cut)), receipt...)
+	sc.line = b
+	return top, common.Shared(b)
+}
+
+// rowScratch is the room a row pair is put together in, kept from row to
+// row.
+type rowScratch struct{ line, right, preview, cut []byte }
+
+// appendBar appends the selection bar's cell: the bar in paint p, or a
+// blank when p is nil.
+func appendBar(b []byte, p *common.Paint) []byte {
+	if p == nil {
+		return append(b, ' ')
+	}
+	return p.AppendOn(b, cursorBar)
 }
 
 func (m *Model) mark(c *chat.Conversation) (string, *common.Paint) {

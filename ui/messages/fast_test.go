@@ -61,7 +61,7 @@ func slowSanitize(s string) string {
 
 // slowWrap is styledText.wrap as it was, with ansi doing every measure.
 func (t *styledText) slowWrap(width int, st *palette) []string {
-	display := t.display.String()
+	display := t.String()
 	if width < 1 {
 		width = 1
 	}
@@ -104,8 +104,8 @@ func FuzzRichText(f *testing.F) {
 		var fast, slow styledText
 		fast.addRich(s, name)
 		slowAddRich(&slow, s, name)
-		if fast.display.String() != slow.display.String() || len(fast.spans) != len(slow.spans) {
-			t.Fatalf("addRich(%q): %q %v, want %q %v", s, fast.display.String(), fast.spans, slow.display.String(), slow.spans)
+		if fast.String() != slow.String() || len(fast.spans) != len(slow.spans) {
+			t.Fatalf("addRich(%q): %q %v, want %q %v", s, fast.String(), fast.spans, slow.String(), slow.spans)
 		}
 		for i := range fast.spans {
 			if fast.spans[i] != slow.spans[i] {

@@ -188,7 +188,7 @@ func (m *Model) copyText(msg *chat.Message) string {
 		}
 		return strings.Join(urls, "\n")
 	}
-	return m.r.body(&chat.Message{Data: chat.MessageData{Text: msg.Data.Text, Mentions: msg.Data.Mentions}, Type: chat.TypeText, Category: chat.CategoryMessage}).display.String()
+	return m.r.body(&chat.Message{Data: chat.MessageData{Text: msg.Data.Text, Mentions: msg.Data.Mentions}, Type: chat.TypeText, Category: chat.CategoryMessage}).String()
 }
 
 func emit(v tea.Msg) tea.Cmd { return func() tea.Msg { return v } }

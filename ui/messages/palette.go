@@ -2,6 +2,7 @@ package messages
 
 import (
 	"strings"
+	"time"
 
 	"charm.land/lipgloss/v2"
 
@@ -29,6 +30,14 @@ func (p paint) appendOn(b []byte, s string) []byte {
 		return append(b, s...)
 	}
 	return append(append(append(b, p.pre...), s...), p.post...)
+}
+
+// appendTime appends the clock time of t, "15:04", in p.
+func (p paint) appendTime(b []byte, t time.Time) []byte {
+	if p.pre == "" {
+		return t.AppendFormat(b, "15:04")
+	}
+	return append(t.AppendFormat(append(b, p.pre...), "15:04"), p.post...)
 }
 
 func (p paint) on(s string) string {

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -54,7 +55,8 @@ type Renderer struct {
 	// Reused from message to message: each session's renderer draws
 	// every message its pane shows.
 	text    styledText
-	scratch []byte
+	scratch []byte // a line of text as it is put together
+	head    []byte // a header as it is put together
 }
 
 // NewRenderer builds a renderer over the shared context.
@@ -131,14 +133,23 @@ func (r *Renderer) render(m *chat.Message, width int, row Row, lead string) []st
 	markAt := len(out) // the first text line, or the header line that carries the mark
 	first := indent    // what goes before the first line of text
 	if header {
-		stamp := p.time.on(time.Unix(m.SentAt, 0).In(r.c.Loc).Format("15:04"))
+		// Put together in head, which the wide layout's first line is
+		// copied from and the narrow layout's header line shared from.
+		h := append(r.head[:0], lead...)
+		h = p.time.appendTime(h, time.Unix(m.SentAt, 0).In(r.c.Loc))
 		name := common.Truncate(r.Name(m.Sender, m.Data.Entities.Sender), nameW, "…")
 		if wide {
-			name = p.sender(m.Sender).on(name) + common.Pad(nameW-common.Width(name))
-			first = lead + stamp + "  " + name + "  "
+			h = append(h, "  "...)
+			h = p.sender(m.Sender).appendOn(h, name)
+			h = append(append(h, common.Pad(nameW-common.Width(name))...), "  "...)
+			first = unsafe.String(unsafe.SliceData(h), len(h)) // read by wrap only
 		} else {
-			out = append(out, lead+stamp+" "+p.sender(m.Sender).on(name))
+			h = append(h, ' ')
+			h = p.sender(m.Sender).appendOn(h, name)
+			h = append(h, common.Pad(width-timeW-1-common.Width(name))...) // whole, as FitLine would
+			out = append(out, common.Shared(h))
 		}
+		r.head = h
 	}
 	out = r.body(m).wrap(out, max(textW, 4), p, first, indent, &r.scratch)
 	if mark != "" {

@@ -3,6 +3,7 @@ package messages
 import (
 	"regexp"
 	"strings"
+	"unsafe"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -30,14 +31,16 @@ type span struct {
 }
 
 // styledText is text as shown (mentions resolved) plus its styled runs.
+// Its room is reused from text to text: a renderer draws every message
+// its pane shows.
 type styledText struct {
-	display strings.Builder
+	display []byte
 	spans   []span
 }
 
-// reset empties t for the next text, keeping its spans' room.
+// reset empties t for the next text, keeping its room.
 func (t *styledText) reset() {
-	t.display.Reset()
+	t.display = t.display[:0]
 	t.spans = t.spans[:0]
 }
 
@@ -45,10 +48,19 @@ func (t *styledText) add(s string, k spanKind, url string) {
 	if s == "" {
 		return
 	}
-	start := t.display.Len()
-	t.display.WriteString(s)
-	t.spans = append(t.spans, span{start: start, end: t.display.Len(), kind: k, url: url})
+	start := len(t.display)
+	t.display = append(t.display, s...)
+	t.spans = append(t.spans, span{start: start, end: len(t.display), kind: k, url: url})
 }
+
+// view is the text as shown, without a copy: it is valid only until t
+// changes, so nothing may keep it.
+func (t *styledText) view() string {
+	return unsafe.String(unsafe.SliceData(t.display), len(t.display))
+}
+
+// String is a copy of the text as shown, to keep.
+func (t *styledText) String() string { return string(t.display) }
 
 var (
 	mentionRe = regexp.MustCompile(`<@uid:([^>\s]+)>`)
@@ -128,9 +140,10 @@ func (t *styledText) addRich(s string, name func(uid string) string) {
 // and styles each line on its own, so no style or hyperlink spans a line
 // break. Every line is padded with spaces to exactly width cells, has
 // first (the first line) or rest (the others) in front, and is appended
-// to out. Each line is put together in buf, then copied once.
+// to out. Each line is put together in buf, then shared (common.Shared):
+// the sessions of a group draw most lines alike.
 func (t *styledText) wrap(out []string, width int, st *palette, first, rest string, buf *[]byte) []string {
-	display := t.display.String()
+	display := t.view() // read here only: every line is copied out of buf
 	if width < 1 {
 		width = 1
 	}
@@ -161,7 +174,7 @@ func (t *styledText) wrap(out []string, width int, st *palette, first, rest stri
 			b = t.styleRange(b, display, start, end, st)
 		}
 		b = append(b, common.Pad(width-common.Width(line))...)
-		out = append(out, string(b))
+		out = append(out, common.Shared(b))
 		*buf = b
 	}
 	return out
