@@ -110,8 +110,8 @@ func newWriteStmts(db *sql.DB) *writeStmts {
 
 // in returns a querier for transaction t that runs the known queries
 // through prepared statements.
-func (w *writeStmts) in(t *sql.Tx) *txStmts {
-	return &txStmts{w: w, t: t, bound: make(map[string]*sql.Stmt)}
+func (w *writeStmts) in(ctx context.Context, t *sql.Tx) *txStmts {
+	return &txStmts{w: w, t: t, ctx: ctx, bound: make(map[string]*sql.Stmt)}
 }
 
 // prepareSeen prepares the queries met since the last call. It must run
@@ -142,13 +142,24 @@ func (w *writeStmts) close() {
 // tx runs fn in a write transaction on the writer with these statements,
 // commits when fn returns nil, then prepares the statements it met for
 // the first time (the writer is free again).
+//
+// Once begun, the transaction runs to its end even if ctx ends: it is
+// short, and under a context that can end every statement costs two
+// watcher goroutines (database/sql's and the driver's), which at a
+// hundred posts a second to a large group was most of what the writes
+// allocated. The statements run under ctx without its end, whatever
+// context fn passes them.
 func (w *writeStmts) tx(ctx context.Context, fn func(querier) error) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	ctx = context.WithoutCancel(ctx)
 	t, err := w.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
 	defer w.prepareSeen(context.Background())
-	if err := fn(w.in(t)); err != nil {
+	if err := fn(w.in(ctx, t)); err != nil {
 		_ = t.Rollback()
 		return err
 	}
@@ -162,6 +173,7 @@ func (w *writeStmts) tx(ctx context.Context, fn func(querier) error) error {
 type txStmts struct {
 	w     *writeStmts
 	t     *sql.Tx
+	ctx   context.Context // what every statement runs under (see writeStmts.tx)
 	bound map[string]*sql.Stmt
 }
 
@@ -186,21 +198,24 @@ func (q *txStmts) stmt(ctx context.Context, query string) *sql.Stmt {
 	return s
 }
 
-func (q *txStmts) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+func (q *txStmts) ExecContext(_ context.Context, query string, args ...any) (sql.Result, error) {
+	ctx := q.ctx
 	if s := q.stmt(ctx, query); s != nil {
 		return s.ExecContext(ctx, args...)
 	}
 	return q.t.ExecContext(ctx, query, args...)
 }
 
-func (q *txStmts) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+func (q *txStmts) QueryContext(_ context.Context, query string, args ...any) (*sql.Rows, error) {
+	ctx := q.ctx
 	if s := q.stmt(ctx, query); s != nil {
 		return s.QueryContext(ctx, args...)
 	}
 	return q.t.QueryContext(ctx, query, args...)
 }
 
-func (q *txStmts) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+func (q *txStmts) QueryRowContext(_ context.Context, query string, args ...any) *sql.Row {
+	ctx := q.ctx
 	if s := q.stmt(ctx, query); s != nil {
 		return s.QueryRowContext(ctx, args...)
 	}

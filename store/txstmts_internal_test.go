@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"sync"
@@ -69,5 +70,42 @@ func TestTxStatementsPreparedAndShared(t *testing.T) {
 	}
 	if n != 41 {
 		t.Fatalf("%d messages stored, want 41", n)
+	}
+}
+
+// A write transaction, once begun, runs to its end when its request's
+// context ends midway; one whose context ended before it began does not
+// begin.
+func TestWriteOutlivesItsRequest(t *testing.T) {
+	d, err := Open(filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	bg := context.Background()
+	if _, err := d.CreateUser(bg, chat.User{UID: "alice", Name: "Alice", CreatedAt: 1}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(bg)
+	err = d.tx(ctx, func(q querier) error {
+		if _, err := q.ExecContext(ctx, `UPDATE users SET name = 'A' WHERE uid = 'alice'`); err != nil {
+			return err
+		}
+		cancel()
+		_, err := q.ExecContext(ctx, `UPDATE users SET status_message = 'away' WHERE uid = 'alice'`)
+		return err
+	})
+	if err != nil {
+		t.Fatalf("the request's end broke its write: %v", err)
+	}
+	u, err := d.User(bg, "alice", false)
+	if err != nil || u.Name != "A" || u.StatusMessage != "away" {
+		t.Fatalf("the write did not land whole: %+v, %v", u, err)
+	}
+
+	ran := false
+	err = d.tx(ctx, func(querier) error { ran = true; return nil })
+	if !errors.Is(err, context.Canceled) || ran {
+		t.Fatalf("a write for an ended request began (ran %v): %v", ran, err)
 	}
 }
