@@ -129,7 +129,9 @@ func (m *Model) incoming(msg chat.Message, catchUp bool) tea.Cmd {
 	if mine {
 		return tea.Batch(cmds...)
 	}
-	cmds = append(cmds, m.queueReceipt(msg, open))
+	if c := m.queueReceipt(msg, open); c != nil { // nil while a flush is armed: most messages
+		cmds = append(cmds, c)
+	}
 	if !open && !catchUp && m.opts.Notify && (msg.ReceiverType == chat.ReceiverUser || mentions(msg, me)) {
 		cmds = append(cmds, notify(m.notificationText(msg)))
 	}
