@@ -55,8 +55,8 @@ type Store interface {
 	ListGroups(ctx context.Context, q chat.GroupQuery) ([]chat.Group, int, error)
 
 	// Members. Member returns ERR_GUID_NOT_FOUND when there is no group
-	// guid, ERR_NOT_A_MEMBER when uid is not in it. MemberUIDs gives the
-	// caller a slice of its own.
+	// guid, ERR_NOT_A_MEMBER when uid is not in it. MemberUIDs' slice may
+	// be shared with other callers: read it, never change it.
 	Member(ctx context.Context, guid, uid string) (chat.GroupMember, error)
 	ListMembers(ctx context.Context, guid string, q chat.MemberQuery) ([]chat.GroupMember, int, error)
 	MemberUIDs(ctx context.Context, guid string) ([]string, error)

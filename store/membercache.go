@@ -34,21 +34,24 @@ func newMemberCache() *memberCache {
 	return &memberCache{changing: map[string]int{}, uids: map[string][]string{}}
 }
 
-// get returns a copy of guid's uids (the caller may keep and change it)
-// and true; or, on a miss, the generation to hand to put.
+// get returns guid's uids, the cached slice itself (see put), and true;
+// or, on a miss, the generation to hand to put. A copy for every fan-out
+// of a busy group was most of what the lookups allocated.
 func (c *memberCache) get(guid string) ([]string, uint64, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.all == 0 && c.changing[guid] == 0 {
 		if uids, ok := c.uids[guid]; ok {
-			return slices.Clone(uids), 0, true
+			return uids, 0, true
 		}
 	}
 	return nil, c.gen, false
 }
 
 // put keeps uids, read by a query that started after get returned gen,
-// unless a change began or ended since. The cache keeps uids itself.
+// unless a change began or ended since. The cache keeps uids itself and
+// hands it out as it is: nobody may change it. It is clipped, so that an
+// append makes a copy.
 func (c *memberCache) put(guid string, gen uint64, uids []string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -61,7 +64,7 @@ func (c *memberCache) put(guid string, gen uint64, uids []string) {
 			break
 		}
 	}
-	c.uids[guid] = uids
+	c.uids[guid] = slices.Clip(uids)
 }
 
 // begin and end bracket a write of guid's members; "" for any group.

@@ -141,3 +141,35 @@ func TestMemberUIDsCacheFollowsChanges(t *testing.T) {
 	}
 	t.Logf("%d answers checked", len(observed))
 }
+
+// Fan-outs of a group share one cached list of its members; appending to
+// it (as the hub does for a kicked member who must see the action) copies
+// it rather than writing into the cache.
+func TestMemberUIDsShareOneList(t *testing.T) {
+	db, _ := openDB(t)
+	ctx := context.Background()
+	for _, u := range []string{"u0", "u1", "u2"} {
+		mustUser(t, db, u, u)
+	}
+	mustGroup(t, db, "g", "u0", chat.GroupPublic, "u1", "u2")
+	a, err := db.MemberUIDs(ctx, "g")
+	must(t, err)
+	b, err := db.MemberUIDs(ctx, "g")
+	must(t, err)
+	if len(a) != 3 || &a[0] != &b[0] {
+		t.Fatalf("two lookups gave two lists: %v, %v", a, b)
+	}
+	if n := testing.AllocsPerRun(20, func() {
+		if _, err := db.MemberUIDs(ctx, "g"); err != nil {
+			t.Fatal(err)
+		}
+	}); n != 0 {
+		t.Fatalf("a cached lookup allocated %v times", n)
+	}
+	grown := append(b, "kicked")
+	c, err := db.MemberUIDs(ctx, "g")
+	must(t, err)
+	if strings.Join(c, ",") != "u0,u1,u2" || &grown[0] == &c[0] {
+		t.Fatalf("appending wrote into the cached list: %v (grown %v)", c, grown)
+	}
+}

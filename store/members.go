@@ -95,7 +95,8 @@ func (d *DB) ListMembers(ctx context.Context, guid string, q chat.MemberQuery) (
 }
 
 // MemberUIDs lists the uids of a group's current members, in order. The
-// answers are cached (see memberCache); the caller owns the slice.
+// answers are cached (see memberCache) and shared: the caller reads the
+// slice and never changes it (appending to it copies it).
 func (d *DB) MemberUIDs(ctx context.Context, guid string) ([]string, error) {
 	uids, gen, ok := d.members.get(guid)
 	if ok {
@@ -126,7 +127,8 @@ func (d *DB) MemberUIDs(ctx context.Context, guid string) ([]string, error) {
 	if !found {
 		return nil, errGUID(guid)
 	}
-	d.members.put(guid, gen, slices.Clone(uids))
+	uids = slices.Clip(uids)
+	d.members.put(guid, gen, uids)
 	return uids, nil
 }
 

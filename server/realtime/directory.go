@@ -8,7 +8,8 @@ import (
 
 // Directory is what the hub needs to know about users, groups and
 // messages. *store.DB satisfies it (the methods have the same names and
-// signatures as in server.Store).
+// signatures as in server.Store). The slice MemberUIDs gives may be
+// shared with other callers: the hub only reads it.
 type Directory interface {
 	User(ctx context.Context, uid string, withDeactivated bool) (chat.User, error)
 	Group(ctx context.Context, guid, asker string) (chat.Group, error)
