@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"testing"
 
 	"cometterm/chat"
@@ -42,11 +41,7 @@ func TestGaps(t *testing.T) {
 // that fails the test on an error.
 func storeWithUsers(t *testing.T, uids ...string) (*DB, func(error)) {
 	t.Helper()
-	d, err := Open(filepath.Join(t.TempDir(), "s.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.Close() })
+	d := openInternal(t)
 	must := func(err error) {
 		t.Helper()
 		if err != nil {

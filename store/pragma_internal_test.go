@@ -2,16 +2,11 @@ package store
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 )
 
 func TestPragmasOnBothPools(t *testing.T) {
-	d, err := Open(filepath.Join(t.TempDir(), "p.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
+	d := openInternal(t)
 	ctx := context.Background()
 	for name, pool := range map[string]querier{"writer": d.w, "reader": d.r} {
 		var mode string

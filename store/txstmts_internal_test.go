@@ -11,15 +11,23 @@ import (
 	"cometterm/chat"
 )
 
-// TestTxStatementsPreparedAndShared: write transactions from many
-// goroutines run their statements prepared once seen, and every write
-// lands (run with -race: txStmts is shared through txMu).
-func TestTxStatementsPreparedAndShared(t *testing.T) {
+// openInternal opens a store in a fresh directory for a test of this
+// package's insides, closed when the test ends.
+func openInternal(t testing.TB) *DB {
+	t.Helper()
 	d, err := Open(filepath.Join(t.TempDir(), "s.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer d.Close()
+	t.Cleanup(func() { d.Close() })
+	return d
+}
+
+// TestTxStatementsPreparedAndShared: write transactions from many
+// goroutines run their statements prepared once seen, and every write
+// lands (run with -race: txStmts is shared through txMu).
+func TestTxStatementsPreparedAndShared(t *testing.T) {
+	d := openInternal(t)
 	ctx := context.Background()
 	for _, uid := range []string{"alice", "bob"} {
 		if _, err := d.CreateUser(ctx, chat.User{UID: uid, Name: uid, CreatedAt: 1}); err != nil {
@@ -77,17 +85,13 @@ func TestTxStatementsPreparedAndShared(t *testing.T) {
 // context ends midway; one whose context ended before it began does not
 // begin.
 func TestWriteOutlivesItsRequest(t *testing.T) {
-	d, err := Open(filepath.Join(t.TempDir(), "s.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
+	d := openInternal(t)
 	bg := context.Background()
 	if _, err := d.CreateUser(bg, chat.User{UID: "alice", Name: "Alice", CreatedAt: 1}); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(bg)
-	err = d.tx(ctx, func(q querier) error {
+	err := d.tx(ctx, func(q querier) error {
 		if _, err := q.ExecContext(ctx, `UPDATE users SET name = 'A' WHERE uid = 'alice'`); err != nil {
 			return err
 		}
