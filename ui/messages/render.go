@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unsafe"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -142,7 +141,7 @@ func (r *Renderer) render(m *chat.Message, width int, row Row, lead string) []st
 			h = append(h, "  "...)
 			h = p.sender(m.Sender).appendOn(h, name)
 			h = append(append(h, common.Pad(nameW-common.Width(name))...), "  "...)
-			first = unsafe.String(unsafe.SliceData(h), len(h)) // read by wrap only
+			first = common.View(h) // read by wrap only
 		} else {
 			h = append(h, ' ')
 			h = p.sender(m.Sender).appendOn(h, name)
