@@ -3,7 +3,6 @@ package messages
 import (
 	"regexp"
 	"strings"
-	"unsafe"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -55,9 +54,7 @@ func (t *styledText) add(s string, k spanKind, url string) {
 
 // view is the text as shown, without a copy: it is valid only until t
 // changes, so nothing may keep it.
-func (t *styledText) view() string {
-	return unsafe.String(unsafe.SliceData(t.display), len(t.display))
-}
+func (t *styledText) view() string { return common.View(t.display) }
 
 // String is a copy of the text as shown, to keep.
 func (t *styledText) String() string { return string(t.display) }
